@@ -4,6 +4,8 @@ import type { LogFormat, LogLevel, Logger } from '../telemetry/logger.ts';
 import { processIo } from './cli-io.ts';
 import type { CliIo } from './cli-io.ts';
 import { readVersion } from './version.ts';
+import { registerLintCommand } from './commands/lint.ts';
+import { registerConfigCommand } from './commands/config.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -27,6 +29,8 @@ export function buildProgram(context: CommandContext): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: context.io.stdout, writeErr: context.io.stderr })
     .exitOverride();
+  registerLintCommand(program, context);
+  registerConfigCommand(program, context);
   return program;
 }
 

@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.ts';
 import { readVersion } from './version.ts';
 import { registerLintCommand } from './commands/lint.ts';
 import { registerConfigCommand } from './commands/config.ts';
+import { registerTunnelsCommand } from './commands/tunnels.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -31,6 +32,7 @@ export function buildProgram(context: CommandContext): Command {
     .exitOverride();
   registerLintCommand(program, context);
   registerConfigCommand(program, context);
+  registerTunnelsCommand(program, context);
   return program;
 }
 

@@ -16,6 +16,9 @@ export type Verdict = (typeof VERDICTS)[number];
 
 export type TrafficDirection = 'TRAFFIC_DIRECTION_UNKNOWN' | 'INGRESS' | 'EGRESS';
 
+/** Hubble's `Type`: L3_L4 packet events, L7 proxy records, SOCK socket-translation events. */
+export type FlowType = 'UNKNOWN_TYPE' | 'L3_L4' | 'L7' | 'SOCK';
+
 export type L4Protocol = 'TCP' | 'UDP' | 'ICMPv4' | 'ICMPv6' | 'SCTP' | 'unknown';
 
 /** One side of a flow as Hubble describes it. Empty strings stand for "not set", as on the wire. */
@@ -26,7 +29,10 @@ export interface FlowEndpoint {
   readonly podName: string;
   readonly identity: number;
   readonly labels: readonly string[];
-  /** `namespace/name` of the Service when Hubble resolved it (`source_service`/`destination_service`). */
+  /**
+   * Name and namespace of the Service when Hubble resolved it (`source_service`/`destination_service`);
+   * usually empty, see hubble.md §9.
+   */
   readonly serviceName: string;
   readonly serviceNamespace: string;
 }
@@ -36,8 +42,12 @@ export interface Flow {
   readonly timeNs: bigint;
   readonly uuid: string;
   readonly nodeName: string;
+  readonly type: FlowType;
   readonly verdict: Verdict;
-  /** Hubble's `drop_reason_desc` name, empty unless DROPPED. */
+  /**
+   * Hubble's `drop_reason_desc` name, empty unless DROPPED (and then possibly still empty); the number
+   * in decimal for a reason newer than the bridge's schema.
+   */
   readonly dropReason: string;
   readonly protocol: L4Protocol;
   readonly source: FlowEndpoint;

@@ -25,6 +25,8 @@ const REALTIME_VIEW: EnvelopeView = { uniqueKey: ['vdevice-dataKey'], preference
 export interface TelemetryRoutesOptions {
   readonly dataSource: VmanageDataSource;
   readonly clock: Clock;
+  /** What scroll contexts expire on (real time when `clock` is accelerated). Default: `clock`. */
+  readonly scrollClock?: Clock;
   /** Cap on rows per page whatever `count` asks (tests force several pages with it). */
   readonly pageSize: number;
   /** Page size when the request gives no `count`. */
@@ -46,7 +48,7 @@ export class TelemetryRoutes {
 
   constructor(options: TelemetryRoutesOptions) {
     this.#options = options;
-    this.#scrolls = new ScrollStore(options.clock, options.scrollTtlMs);
+    this.#scrolls = new ScrollStore(options.scrollClock ?? options.clock, options.scrollTtlMs);
   }
 
   /** The reply for a telemetry endpoint, or undefined when the path is not one. */

@@ -34,7 +34,18 @@ export interface VmanageEmulatorOptions {
   readonly jwt?: boolean;
   /** PEM key and certificate: serve HTTPS. */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /**
+   * vManage's time: session lifetimes, `lastupdated`/`generatedOn` stamps, default statistics windows.
+   * Default: the system clock.
+   */
   readonly clock?: Clock;
+  /**
+   * Real time, for what is about the server's capacity rather than about vManage's notion of time: the
+   * rate limits, `Retry-After` dates and scroll-context lifetimes. Differs from `clock` when the
+   * emulator runs on accelerated simulated time (at 60×, "100 requests per second" of simulated time
+   * would be 6,000 real ones, and a 5-minute scroll context would die in 5 real seconds). Default: `clock`.
+   */
+  readonly realClock?: Clock;
   /** Default 30 min (vManage's inactivity timeout). */
   readonly sessionIdleTimeoutMs?: number;
   /** Default 24 h. */
@@ -120,6 +131,7 @@ type Principal = { readonly kind: 'session'; readonly id: string; readonly csrf:
  */
 export async function startVmanageEmulator(options: VmanageEmulatorOptions): Promise<VmanageEmulator> {
   const clock = options.clock ?? { now: () => Date.now() };
+  const realClock = options.realClock ?? clock;
   const username = options.username ?? 'admin';
   const password = options.password ?? randomBytes(12).toString('base64url');
   const version = options.platformVersion ?? '20.12.1';
@@ -135,12 +147,13 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
   const faults = new EmulatorFaults((all) => {
     store.expireAll(all);
   }, options.retryAfter);
-  const general = new WindowLimiter(options.requestsPerSecond ?? 100, 1000, clock);
-  const bulkWindow = new WindowLimiter(options.bulkPerMinute ?? 48, 60_000, clock);
+  const general = new WindowLimiter(options.requestsPerSecond ?? 100, 1000, realClock);
+  const bulkWindow = new WindowLimiter(options.bulkPerMinute ?? 48, 60_000, realClock);
   const bulkMaxConcurrent = options.bulkMaxConcurrent ?? 2;
   const telemetry = new TelemetryRoutes({
     dataSource: options.dataSource,
     clock,
+    scrollClock: realClock,
     pageSize: options.pageSize ?? 10_000,
     defaultCount: 1000,
     scrollTtlMs: options.scrollTtlMs ?? 5 * 60_000,
@@ -152,7 +165,7 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
     const setting = faults.retryAfter;
     if (setting === undefined) return {};
     if (setting.kind === 'seconds') return { 'retry-after': String(setting.seconds) };
-    return { 'retry-after': new Date(clock.now() + setting.afterMs).toUTCString() };
+    return { 'retry-after': new Date(realClock.now() + setting.afterMs).toUTCString() };
   }
 
   function sessionCookie(id: string): string {

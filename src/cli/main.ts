@@ -7,6 +7,7 @@ import { readVersion } from './version.ts';
 import { registerLintCommand } from './commands/lint.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerTunnelsCommand } from './commands/tunnels.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -33,6 +34,7 @@ export function buildProgram(context: CommandContext): Command {
   registerLintCommand(program, context);
   registerConfigCommand(program, context);
   registerTunnelsCommand(program, context);
+  registerSimulateCommand(program, context);
   return program;
 }
 

@@ -1,10 +1,13 @@
 import type { Clock } from '../src/domain/clock.ts';
 import { silentLog } from '../src/vmanage/log-port.ts';
 import type { LogPort } from '../src/vmanage/log-port.ts';
+import { startWorldKube } from './kube/start-world-kube.ts';
+import type { WorldKube, WorldKubeOptions } from './kube/start-world-kube.ts';
 import type { SimulationContext, StartedEmulator } from './started-emulator.ts';
 import { startWorldVmanage } from './vmanage/start-world-vmanage.ts';
 import type { WorldVmanage, WorldVmanageOptions } from './vmanage/start-world-vmanage.ts';
-import type { IncidentTarget, Scenario, ScenarioIncident } from './world/scenario.ts';
+import { describeIncidentTarget } from './world/describe-incident-target.ts';
+import type { Scenario, ScenarioIncident } from './world/scenario.ts';
 import { SimClock } from './world/sim-clock.ts';
 import type { World } from './world/world.ts';
 import { createWorld } from './world/world.ts';
@@ -29,6 +32,7 @@ export interface SimulationOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
   readonly vmanage?: WorldVmanageOptions;
+  readonly kube?: WorldKubeOptions;
 }
 
 /** The `--info-file` document: everything a script needs to reach the emulators. */
@@ -51,6 +55,7 @@ export interface Simulation {
   readonly startMs: number;
   readonly speed: number;
   readonly vmanage: WorldVmanage;
+  readonly kube: WorldKube;
   /** Every running emulator, in start order. */
   readonly emulators: readonly StartedEmulator[];
   readonly info: SimulationInfo;
@@ -79,10 +84,13 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 
   const emulators: StartedEmulator[] = [];
   let vmanage: WorldVmanage;
+  let kube: WorldKube;
   try {
     vmanage = await startWorldVmanage(context, options.vmanage);
     emulators.push(vmanage);
-    // Hubble and the Kubernetes API join here, one start call each.
+    kube = await startWorldKube(context, options.kube);
+    emulators.push(kube);
+    // Hubble joins here, one start call.
   } catch (error) {
     await closeAll(emulators);
     world.close();
@@ -92,7 +100,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 
   for (const active of world.activeIncidents(clock.now())) {
     logger.info(
-      { incident: active.incident.name, kind: active.incident.kind, target: describeTarget(active.incident.target), occurrence: active.occurrence, until: iso(active.endMs) },
+      { incident: active.incident.name, kind: active.incident.kind, target: describeIncidentTarget(active.incident.target), occurrence: active.occurrence, until: iso(active.endMs) },
       `incident under way: ${active.incident.name}`,
     );
   }
@@ -132,7 +140,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     return closing;
   };
 
-  return { world, clock, startMs, speed, vmanage, emulators, info, done, close };
+  return { world, clock, startMs, speed, vmanage, kube, emulators, info, done, close };
 }
 
 async function closeAll(emulators: readonly StartedEmulator[]): Promise<void> {
@@ -151,7 +159,7 @@ function logWorldEvent(logger: LogPort, event: WorldEvent): void {
         {
           incident: incident.name,
           kind: incident.kind,
-          target: describeTarget(incident.target),
+          target: describeIncidentTarget(incident.target),
           occurrence: event.occurrence,
           at: iso(event.timeMs),
           ...(started ? { until: iso(event.timeMs + incident.durationMs) } : {}),
@@ -182,16 +190,6 @@ function details(incident: ScenarioIncident): Record<string, number> {
 }
 
 /** `color public-internet`, `site 200 color mpls`, `sites 100-400`, `tunnel 10.0.0.1:mpls-10.0.0.2:mpls`. */
-function describeTarget(target: IncidentTarget): string {
-  const parts: string[] = [];
-  if (target.tunnel !== undefined) {
-    parts.push(`tunnel ${target.tunnel.local.systemIp}:${target.tunnel.local.color}-${target.tunnel.remote.systemIp}:${target.tunnel.remote.color}`);
-  }
-  if (target.siteId !== undefined) parts.push(target.peerSiteId === undefined ? `site ${target.siteId}` : `sites ${target.siteId}-${target.peerSiteId}`);
-  if (target.color !== undefined) parts.push(`color ${target.color}`);
-  return parts.length === 0 ? 'everything' : parts.join(' ');
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

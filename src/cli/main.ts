@@ -8,6 +8,7 @@ import { registerLintCommand } from './commands/lint.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerTunnelsCommand } from './commands/tunnels.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -35,6 +36,7 @@ export function buildProgram(context: CommandContext): Command {
   registerConfigCommand(program, context);
   registerTunnelsCommand(program, context);
   registerSimulateCommand(program, context);
+  registerDemoCommand(program, context);
   return program;
 }
 

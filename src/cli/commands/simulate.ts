@@ -9,10 +9,10 @@ import { formatConfigDuration, parseConfigDuration } from '../../config/config-d
 import { resolveScenarioPath, shippedScenarioNames } from '../../../simulator/resolve-scenario-path.ts';
 import { startSimulation } from '../../../simulator/start-simulation.ts';
 import type { Simulation, SimulationOptions } from '../../../simulator/start-simulation.ts';
-import { loadScenario } from '../../../simulator/world/load-scenario.ts';
-import { formatScenarioProblem } from '../../../simulator/world/scenario-problem.ts';
 import type { Scenario } from '../../../simulator/world/scenario.ts';
 import type { CliIo } from '../cli-io.ts';
+import { readScenario } from '../read-scenario.ts';
+import { waitForSignal } from '../wait-for-signal.ts';
 import type { CommandContext } from '../main.ts';
 
 export interface SimulateFlags {
@@ -29,6 +29,8 @@ export interface SimulateFlags {
   readonly vmanageSessionIdle: string;
   readonly vmanageRateLimit: string;
   readonly vmanageBulkRateLimit: string;
+  readonly kubePort?: string;
+  readonly kubeconfigOut?: string;
 }
 
 /** The flags checked and converted: everything but the scenario and the password file's content. */
@@ -47,6 +49,9 @@ export interface SimulateSettings {
   readonly sessionIdleTimeoutMs: number;
   readonly requestsPerSecond: number;
   readonly bulkPerMinute: number;
+  readonly kubePort: number;
+  /** Undefined: a file in a temporary directory, removed on exit. */
+  readonly kubeconfigOut: string | undefined;
 }
 
 const HELP = `
@@ -63,6 +68,9 @@ statistics exist from a day before --start, so it sees tunnels at once.
 The emulators listen on 127.0.0.1 only. The vManage password is generated unless
 --vmanage-password-file gives one; it is printed, with a command to try, and written with the addresses
 to --info-file (JSON, mode 0600, removed on exit) for scripts, which can wait for that file to appear.
+The Kubernetes API emulator serves the scenario's Namespaces, Nodes, Services and EndpointSlices, which
+change as its events fire (scale-outs, annotation edits); a kubeconfig for it, with a generated token, is
+written to --kubeconfig-out (mode 0600, left in place on exit), else to a temporary file removed on exit.
 
 Runs until SIGINT or SIGTERM (clean shutdown, exit 0) or until --duration of simulated time has passed.
 Exit status: 0 after a clean run, 1 when an emulator cannot start (port in use), 2 on a usage error or
@@ -73,12 +81,13 @@ Examples:
   $ isthmus simulate --scenario brownout --speed 60 --app-route-poll-interval 1m --vmanage-port 8443
   $ isthmus simulate --scenario my-fabric.yaml --seed 7 --start 2025-06-01T08:00:00Z --duration 2h --speed 600
   $ isthmus simulate --scenario scale --info-file /tmp/sim.json --log-level debug
+  $ isthmus simulate --scenario brownout --kubeconfig-out ./sim.kubeconfig   # then: kubectl --kubeconfig ./sim.kubeconfig get svc -A
 `;
 
 export function registerSimulateCommand(program: Command, context: CommandContext): void {
   program
     .command('simulate')
-    .description('run only the emulators (vManage) over a simulated world, for pointing a bridge or a client at them')
+    .description('run only the emulators (vManage, Kubernetes API) over a simulated world, for pointing a bridge or a client at them')
     .requiredOption('--scenario <file>', 'scenario file, or the name of a shipped scenario')
     .option('--seed <seed>', "the world's seed for noise and traffic (default: the scenario's)")
     .option('--speed <factor>', 'simulated time per real time, e.g. 60 for demos', '1')
@@ -92,6 +101,8 @@ export function registerSimulateCommand(program: Command, context: CommandContex
     .option('--vmanage-session-idle <duration>', 'session inactivity timeout, simulated time', '30m')
     .option('--vmanage-rate-limit <n>', 'general rate limit, requests per real second', '100')
     .option('--vmanage-bulk-rate-limit <n>', 'bulk statistics calls per real minute', '48')
+    .option('--kube-port <port>', 'Kubernetes API emulator port (0: any free port)', '0')
+    .option('--kubeconfig-out <file>', 'write a kubeconfig for the Kubernetes API emulator here (default: a temporary file)')
     .addHelpText('after', HELP)
     .action(async (flags: SimulateFlags) => {
       context.exitCode = await runSimulate(flags, context);
@@ -122,6 +133,9 @@ export function checkSimulateFlags(flags: SimulateFlags, nowMs: number): Checked
   const bulkPerMinute = integerIn(flags.vmanageBulkRateLimit, 1, 1_000_000);
   if (bulkPerMinute === undefined) return usage(`--vmanage-bulk-rate-limit expects a positive whole number of calls per minute, not "${flags.vmanageBulkRateLimit}"`);
   if (flags.vmanageUsername === '') return usage('--vmanage-username must not be empty');
+  const kubePort = integerIn(flags.kubePort ?? '0', 0, 65_535);
+  if (kubePort === undefined) return usage(`--kube-port expects a port number 0–65535, not "${flags.kubePort ?? ''}"`);
+  if (flags.kubeconfigOut === '') return usage('--kubeconfig-out expects a file path');
   const seed = flags.seed === undefined ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
   return {
     ok: true,
@@ -139,6 +153,8 @@ export function checkSimulateFlags(flags: SimulateFlags, nowMs: number): Checked
       sessionIdleTimeoutMs,
       requestsPerSecond,
       bulkPerMinute,
+      kubePort,
+      kubeconfigOut: flags.kubeconfigOut,
     },
   };
 }
@@ -148,7 +164,7 @@ async function runSimulate(flags: SimulateFlags, context: CommandContext): Promi
   const checked = checkSimulateFlags(flags, Date.now());
   if (!checked.ok) return fail(io, checked.message, 2);
   const settings = checked.value;
-  const scenario = await readScenario(flags.scenario, settings.scenarioPath, io);
+  const scenario = await readScenario(flags.scenario, settings.scenarioPath, io, 'simulate');
   if (scenario === undefined) return 2;
   let password: string | undefined;
   if (settings.passwordFile !== undefined) {
@@ -194,20 +210,8 @@ function simulationOptions(scenario: Scenario, settings: SimulateSettings, passw
       requestsPerSecond: settings.requestsPerSecond,
       bulkPerMinute: settings.bulkPerMinute,
     },
+    kube: { port: settings.kubePort, ...(settings.kubeconfigOut === undefined ? {} : { kubeconfigOut: settings.kubeconfigOut }) },
   };
-}
-
-/** Loads and checks the scenario, printing every problem (warnings too); undefined when it has errors. */
-async function readScenario(argument: string, path: string, io: CliIo): Promise<Scenario | undefined> {
-  const result = await loadScenario(path);
-  // The path as the user wrote it, or the shipped file's: something an editor or a CI log can link.
-  const shown = path;
-  const problems = result.ok ? result.warnings : result.problems;
-  for (const problem of problems) io.stderr(`${formatScenarioProblem(problem, shown)}\n`);
-  if (!result.ok && problems.some((problem) => problem.code === 'ScenarioUnreadable') && !argument.includes('/')) {
-    io.stderr(`isthmus simulate: shipped scenarios: ${shippedScenarioNames().join(', ')}\n`);
-  }
-  return result.ok ? result.scenario : undefined;
 }
 
 async function readPassword(file: string): Promise<Checked<string>> {
@@ -239,25 +243,6 @@ async function writeInfoFile(file: string, simulation: Simulation): Promise<void
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(simulation.info, null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, file);
-}
-
-/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the handlers. */
-function waitForSignal(): { readonly promise: Promise<string>; dispose(): void } {
-  let handler: (signal: NodeJS.Signals) => void = () => undefined;
-  const promise = new Promise<string>((resolve) => {
-    handler = (signal) => {
-      resolve(signal);
-    };
-  });
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return {
-    promise,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
 
 /** `now`, or an ISO 8601 time with a zone (a zoneless time would silently mean the machine's zone). */

@@ -125,16 +125,95 @@ describe('Kubernetes API emulator: lists and objects', () => {
     expect((await getJson(server, '/api/v1/services?fieldSelector=spec.type%3DClusterIP')).status).toBe(400);
   });
 
-  it('honours resourceVersionMatch: too new is 504, an exact past read is 410', async () => {
+  it('honours resourceVersionMatch: too new is 504, an exact past read is the past, or 410 once compacted', async () => {
     const server = await start();
     seed(server);
     const current = server.store.resourceVersion;
     expect((await getJson(server, `/api/v1/services?resourceVersion=${String(current)}&resourceVersionMatch=NotOlderThan`)).status).toBe(200);
     expect((await getJson(server, `/api/v1/services?resourceVersion=${String(current + 5)}&resourceVersionMatch=NotOlderThan`)).status).toBe(504);
+    // Revision 2 is right after shop/cart was created, before billing/ledger.
+    const past = await getJson(server, `/api/v1/services?resourceVersion=2&resourceVersionMatch=Exact`);
+    expect(past.status).toBe(200);
+    expect(past.body.metadata).toEqual({ resourceVersion: '2' });
+    expect((past.body.items as { metadata: { name: string } }[]).map((item) => item.metadata.name)).toEqual(['cart']);
+    server.store.compact();
     const exact = await getJson(server, `/api/v1/services?resourceVersion=1&resourceVersionMatch=Exact`);
     expect(exact.status).toBe(410);
     expect(exact.body).toMatchObject({ reason: 'Expired', code: 410 });
     expect((await getJson(server, '/api/v1/services?resourceVersionMatch=Exact')).status).toBe(400);
+  });
+
+  it('pages lists with limit and continue over one consistent snapshot', async () => {
+    const server = await start();
+    for (let i = 0; i < 7; i++) server.store.apply(serviceObject({ namespace: 'shop', name: `svc-${String(i)}`, clusterIps: [`10.96.1.${String(i)}`] }));
+    const snapshot = String(server.store.resourceVersion);
+    const first = await getJson(server, '/api/v1/services?limit=3');
+    const firstMeta = first.body.metadata as { resourceVersion: string; continue?: string; remainingItemCount?: number };
+    expect(names(first.body)).toEqual(['svc-0', 'svc-1', 'svc-2']);
+    expect(firstMeta).toMatchObject({ resourceVersion: snapshot, remainingItemCount: 4 });
+    const token = JSON.parse(Buffer.from(firstMeta.continue ?? '', 'base64url').toString()) as unknown;
+    expect(token).toEqual({ v: 'meta.k8s.io/v1', rv: Number(snapshot), start: 'shop/svc-2\u0000' });
+    // Changes after the first page do not show in later ones: created, modified and deleted alike.
+    server.store.apply(serviceObject({ namespace: 'shop', name: 'svc-25', clusterIps: ['10.96.1.99'] }));
+    server.store.apply(serviceObject({ namespace: 'shop', name: 'svc-4', clusterIps: ['10.96.2.4'] }));
+    server.store.delete('Service', 'shop', 'svc-5');
+    const second = await getJson(server, `/api/v1/services?limit=3&continue=${firstMeta.continue ?? ''}`);
+    const secondMeta = second.body.metadata as { resourceVersion: string; continue?: string };
+    expect(names(second.body)).toEqual(['svc-3', 'svc-4', 'svc-5']);
+    expect((second.body.items as { spec: { clusterIP: string } }[])[1]?.spec.clusterIP).toBe('10.96.1.4');
+    expect(secondMeta.resourceVersion).toBe(snapshot);
+    const third = await getJson(server, `/api/v1/services?limit=3&continue=${secondMeta.continue ?? ''}`);
+    expect(names(third.body)).toEqual(['svc-6']);
+    expect(third.body.metadata).toEqual({ resourceVersion: snapshot });
+    // Without a limit, or with resourceVersion=0 (the watch cache), everything comes at once.
+    expect(names((await getJson(server, '/api/v1/services')).body)).toHaveLength(7);
+    expect(names((await getJson(server, '/api/v1/services?limit=2&resourceVersion=0')).body)).toHaveLength(7);
+  });
+
+  it('pages after selectors, without a remaining count, and within a namespace', async () => {
+    const server = await start();
+    for (let i = 0; i < 5; i++) server.store.apply(nodeObject({ name: `n${String(i)}`, labels: { zone: i % 2 === 0 ? 'a' : 'b' } }));
+    server.store.apply(serviceObject({ namespace: 'a', name: 'x' }));
+    server.store.apply(serviceObject({ namespace: 'b', name: 'y' }));
+    server.store.apply(serviceObject({ namespace: 'b', name: 'z' }));
+    const first = await getJson(server, '/api/v1/nodes?labelSelector=zone%3Da&limit=2');
+    expect(names(first.body)).toEqual(['n0', 'n2']);
+    const meta = first.body.metadata as { continue?: string; remainingItemCount?: number };
+    expect(meta.remainingItemCount).toBeUndefined();
+    expect(names((await getJson(server, `/api/v1/nodes?labelSelector=zone%3Da&limit=2&continue=${meta.continue ?? ''}`)).body)).toEqual(['n4']);
+    const inB = await getJson(server, '/api/v1/namespaces/b/services?limit=1');
+    expect(names(inB.body)).toEqual(['y']);
+    const next = (inB.body.metadata as { continue?: string }).continue ?? '';
+    expect(names((await getJson(server, `/api/v1/namespaces/b/services?limit=1&continue=${next}`)).body)).toEqual(['z']);
+  });
+
+  it('answers a continue from a compacted snapshot with 410 and a token that continues inconsistently', async () => {
+    const server = await start();
+    for (let i = 0; i < 4; i++) server.store.apply(nodeObject({ name: `n${String(i)}` }));
+    const first = await getJson(server, '/api/v1/nodes?limit=2');
+    const token = (first.body.metadata as { continue?: string }).continue ?? '';
+    server.store.apply(nodeObject({ name: 'n1a' }));
+    server.store.apply(nodeObject({ name: 'n0-late' }));
+    server.store.compact();
+    const expired = await getJson(server, `/api/v1/nodes?limit=2&continue=${token}`);
+    expect(expired.status).toBe(410);
+    expect(expired.body).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
+    expect(expired.body.message).toContain('too old to display a consistent list result');
+    const fresh = (expired.body.metadata as { continue?: string }).continue ?? '';
+    expect(JSON.parse(Buffer.from(fresh, 'base64url').toString())).toEqual({ v: 'meta.k8s.io/v1', rv: -1, start: 'n1\u0000' });
+    // The inconsistent continuation reads the latest state from where the first page ended.
+    const rest = await getJson(server, `/api/v1/nodes?continue=${fresh}`);
+    expect(rest.status).toBe(200);
+    expect(names(rest.body)).toEqual(['n1a', 'n2', 'n3']);
+    expect(rest.body.metadata).toEqual({ resourceVersion: String(server.store.resourceVersion) });
+  });
+
+  it('refuses malformed paging requests with 400', async () => {
+    const server = await start();
+    expect((await getJson(server, '/api/v1/nodes?limit=-1')).status).toBe(400);
+    expect((await getJson(server, '/api/v1/nodes?continue=bm90LWpzb24')).status).toBe(400);
+    const token = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 1, start: 'a' })).toString('base64url');
+    expect((await getJson(server, `/api/v1/nodes?continue=${token}&resourceVersion=5`)).body).toMatchObject({ code: 400, message: 'specifying resource version is not allowed when using continue' });
   });
 
   it('gives every change a new, increasing resourceVersion; re-applying an unchanged object is a no-op', async () => {
@@ -362,6 +441,10 @@ describe('Kubernetes API emulator: writes through @kubernetes/client-node', () =
     await expect(core.patchNamespacedEvent({ namespace: 'shop', name: 'cart.1', body: [{ op: 'replace', path: '/nope/deeper', value: 1 }] })).rejects.toMatchObject({ code: 422 });
   });
 });
+
+function names(list: Record<string, unknown>): string[] {
+  return (list.items as { metadata: { name: string } }[]).map((item) => item.metadata.name);
+}
 
 /** client-node's models are classes; build instances rather than look-alike literals. */
 function instance<T extends object>(constructor: new () => T, fields: Partial<T>): T {

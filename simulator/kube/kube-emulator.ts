@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../../src/domain/clock.ts';
 import { applyPatch } from './apply-patch.ts';
+import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { apiGroupList, apiResourceList, apiVersions, EMULATED_VERSION } from './kube-discovery.ts';
 import { KubeFaults } from './kube-faults.ts';
 import type { KubeRequestInfo, KubeVerb } from './kube-faults.ts';
 import { isPlainObject } from './kube-object.ts';
 import type { KubeObject, StoredObject } from './kube-object.ts';
-import { KubeObjectStore } from './kube-object-store.ts';
+import { KubeObjectStore, objectKey } from './kube-object-store.ts';
 import type { WriteResult } from './kube-object-store.ts';
 import { apiVersionOf } from './kube-resources.ts';
 import type { KubeResource } from './kube-resources.ts';
@@ -84,8 +85,10 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024;
  * A Kubernetes API server on loopback that speaks the real REST and watch protocol for the resources
  * Isthmus reads and writes — Services, EndpointSlices, Nodes, Namespaces, Leases, core/v1 Events — backed
  * by an in-memory store with a global resourceVersion and a bounded watch history, with fault knobs.
- * Not emulated: pagination (`limit` is ignored, as the API server does for lists served from its cache),
- * server-side apply, admission and validation beyond identity fields, `dryRun`, subresources.
+ * Lists page with `limit` and `continue` over a consistent snapshot (rebuilt from the watch history; a
+ * 410 with a fresh inconsistent-continue token once compacted), except with `resourceVersion=0`, which
+ * the API server serves from its watch cache without paging. Not emulated: server-side apply, admission
+ * and validation beyond identity fields, `dryRun`, subresources.
  */
 export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
   const store = options.store ?? new KubeObjectStore({ ...(options.historySize === undefined ? {} : { historySize: options.historySize }), ...(options.clock === undefined ? {} : { clock: options.clock }) });
@@ -223,17 +226,58 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     const current = store.resourceVersion;
     const requested = query.get('resourceVersion') ?? '';
     const match = query.get('resourceVersionMatch') ?? '';
+    const continueText = query.get('continue') ?? '';
+    const limitText = query.get('limit') ?? '';
+    const limit = limitText === '' ? 0 : parseRevision(limitText);
+    if (limit === undefined) return badRequest(`limit: Invalid value: "${limitText}": must be a non-negative integer`);
     if (match !== '' && requested === '') return badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
     if (match !== '' && match !== 'NotOlderThan' && match !== 'Exact') return badRequest(`resourceVersionMatch: Unsupported value: "${match}"`);
+    // Without selectors the number of items left is known exactly, and the API server reports it.
+    const unfiltered = (query.get('labelSelector') ?? '') === '' && (query.get('fieldSelector') ?? '') === '';
+    if (continueText !== '') return listContinued(resource, namespace, selectors.matches, continueText, limit, requested, match, unfiltered);
+
+    let revision = current;
     if (requested !== '' && requested !== '0') {
       const asked = parseRevision(requested);
       if (asked === undefined) return badRequest(`resourceVersion: Invalid value: "${requested}"`);
       if (asked > current) return [504, failureStatus(504, 'Timeout', `Too large resource version: ${requested}, current: ${String(current)}`, { retryAfterSeconds: 1 })];
-      // The store keeps only the present state: an exact read of the past is as unavailable as after compaction.
-      if (match === 'Exact' && asked !== current) return [410, failureStatus(410, 'Expired', 'The resourceVersion for the provided list is too old.')];
+      if (match === 'Exact') revision = asked;
     }
-    const items = store.list(resource.kind, namespace).filter(selectors.matches).map(withoutTypeMeta);
-    return [200, { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion: String(current) }, items }];
+    const snapshot = store.listAt(resource.kind, namespace, revision);
+    // An exact read of a revision the history no longer holds, as after an etcd compaction.
+    if (snapshot === undefined) return [410, failureStatus(410, 'Expired', 'The resourceVersion for the provided list is too old.')];
+    // resourceVersion=0 is served from the API server's watch cache, which ignores limit.
+    const pageSize = requested === '0' ? 0 : limit;
+    return [200, listPage(resource, snapshot.filter(selectors.matches), revision, pageSize, unfiltered)];
+  }
+
+  /** A later page of a paged list: the same snapshot, from where the token says; 410 once it is compacted. */
+  function listContinued(
+    resource: KubeResource,
+    namespace: string | undefined,
+    matches: ObjectMatcher,
+    text: string,
+    limit: number,
+    requested: string,
+    match: string,
+    unfiltered: boolean,
+  ): [number, unknown] {
+    if (requested !== '' && requested !== '0') return badRequest('specifying resource version is not allowed when using continue');
+    if (match !== '') return badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided');
+    const token = decodeContinue(text);
+    if (typeof token === 'string') return badRequest(token);
+    const current = store.resourceVersion;
+    if (token.rv > current) return [504, failureStatus(504, 'Timeout', `Too large resource version: ${String(token.rv)}, current: ${String(current)}`, { retryAfterSeconds: 1 })];
+    const revision = token.rv === -1 ? current : token.rv;
+    const snapshot = store.listAt(resource.kind, namespace, revision);
+    if (snapshot === undefined) {
+      // What the API server says when etcd compacted the snapshot's revision, with a token that resumes
+      // at the latest revision for clients that accept an inconsistent list.
+      const fresh = encodeContinue({ rv: -1, start: token.start });
+      return [410, { ...failureStatus(410, 'Expired', INCONSISTENT_CONTINUE), metadata: { continue: fresh } }];
+    }
+    const from = snapshot.filter((object) => objectKey(object.metadata.namespace, object.metadata.name) >= token.start);
+    return [200, listPage(resource, from.filter(matches), revision, limit, unfiltered)];
   }
 
   function startWatch(req: IncomingMessage, res: ServerResponse, url: URL, info: KubeRequestInfo, resource: KubeResource, namespace: string | undefined): void {
@@ -389,6 +433,25 @@ function badRequest(message: string): [number, KubeStatus] {
 
 function methodNotAllowed(): [number, KubeStatus] {
   return [405, failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')];
+}
+
+const INCONSISTENT_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/**
+ * One page of a list at `revision`: at most `limit` items (0: all), and when more remain a `continue`
+ * token for the rest of the same snapshot and, when known exactly (no selectors), how many remain.
+ */
+function listPage(resource: KubeResource, items: readonly StoredObject[], revision: number, limit: number, countRemaining: boolean): Readonly<Record<string, unknown>> {
+  const page = limit > 0 && items.length > limit ? items.slice(0, limit) : items;
+  const last = page[page.length - 1];
+  const more = page.length < items.length && last !== undefined;
+  const metadata = {
+    resourceVersion: String(revision),
+    ...(more ? { continue: encodeContinue({ rv: revision, start: `${objectKey(last.metadata.namespace, last.metadata.name)}\u0000` }) } : {}),
+    ...(more && countRemaining ? { remainingItemCount: items.length - page.length } : {}),
+  };
+  return { kind: resource.listKind, apiVersion: apiVersionOf(resource), metadata, items: page.map(withoutTypeMeta) };
 }
 
 /** List items carry no kind or apiVersion on the wire; the list's own do. */

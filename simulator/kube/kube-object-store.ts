@@ -14,7 +14,10 @@ export interface StoreEvent {
   /** The revision this change created (for DELETED, the revision of the deletion). */
   readonly resourceVersion: number;
   readonly object: StoredObject;
-  /** For MODIFIED, the state before: watches with a selector need it to see objects leave or enter. */
+  /**
+   * The state before: for MODIFIED, watches with a selector need it to see objects leave or enter; for
+   * MODIFIED and DELETED, lists of a past revision (paging, exact reads) are rebuilt from it.
+   */
   readonly previous: StoredObject | undefined;
 }
 
@@ -136,7 +139,7 @@ export class KubeObjectStore implements KubeObjectSink {
     this.#objects.get(kind)?.delete(objectKey(namespaceKey, name));
     this.#revision++;
     const tombstone = deepFreeze({ ...existing, metadata: { ...existing.metadata, resourceVersion: String(this.#revision) } });
-    this.#record({ type: 'DELETED', kind, resourceVersion: this.#revision, object: tombstone, previous: undefined });
+    this.#record({ type: 'DELETED', kind, resourceVersion: this.#revision, object: tombstone, previous: existing });
     return tombstone;
   }
 
@@ -150,6 +153,28 @@ export class KubeObjectStore implements KubeObjectSink {
   list(kind: string, namespace?: string): readonly StoredObject[] {
     const objects = [...(this.#objects.get(kind)?.values() ?? [])];
     const selected = namespace === undefined ? objects : objects.filter((object) => object.metadata.namespace === namespace);
+    return selected.sort((a, b) => compareKeys(objectKey(a.metadata.namespace, a.metadata.name), objectKey(b.metadata.namespace, b.metadata.name)));
+  }
+
+  /**
+   * Objects of a kind as they were at `revision` (a consistent snapshot, as etcd serves a read at a
+   * revision), ordered as `list`; undefined when the history no longer reaches back that far (410).
+   * Rebuilt by undoing the kind's later changes, newest first.
+   */
+  listAt(kind: string, namespace: string | undefined, revision: number): readonly StoredObject[] | undefined {
+    if (revision >= this.#revision) return this.list(kind, namespace);
+    if (revision < this.#compacted) return undefined;
+    const state = new Map<string, StoredObject>();
+    for (const object of this.#objects.get(kind)?.values() ?? []) state.set(objectKey(object.metadata.namespace, object.metadata.name), object);
+    for (let index = this.#history.length - 1; index >= 0; index--) {
+      const event = this.#history[index];
+      if (event === undefined || event.resourceVersion <= revision) break;
+      if (event.kind !== kind) continue;
+      const key = objectKey(event.object.metadata.namespace, event.object.metadata.name);
+      if (event.type === 'ADDED' || event.previous === undefined) state.delete(key);
+      else state.set(key, event.previous);
+    }
+    const selected = [...state.values()].filter((object) => namespace === undefined || object.metadata.namespace === namespace);
     return selected.sort((a, b) => compareKeys(objectKey(a.metadata.namespace, a.metadata.name), objectKey(b.metadata.namespace, b.metadata.name)));
   }
 

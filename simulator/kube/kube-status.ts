@@ -29,7 +29,8 @@ export interface StatusDetails {
 export interface KubeStatus {
   readonly kind: 'Status';
   readonly apiVersion: 'v1';
-  readonly metadata: Readonly<Record<string, never>>;
+  /** Empty, but for the fresh `continue` token of a 410 on an expired continue (an inconsistent continuation). */
+  readonly metadata: { readonly continue?: string };
   readonly status: 'Failure' | 'Success';
   readonly message?: string;
   readonly reason?: StatusReason;

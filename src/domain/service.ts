@@ -18,6 +18,9 @@ export interface Service extends ServiceRef {
   readonly loadBalancerIps: readonly string[];
   readonly ports: readonly ServicePort[];
   readonly annotations: Readonly<Record<string, string>>;
+  /** The Kubernetes object's uid and resourceVersion, when it came from the API: Events refer to them. */
+  readonly uid?: string;
+  readonly resourceVersion?: string;
 }
 
 /** `namespace/name`: the work-queue key and the key of every per-Service map. */

@@ -11,7 +11,7 @@ describe('Kubernetes objects → domain types', () => {
   it('converts a dual-stack LoadBalancer Service', () => {
     expect(
       toService({
-        metadata: { name: 'web', namespace: 'shop', annotations: { 'isthmus.io/max-loss': '1%' } },
+        metadata: { name: 'web', namespace: 'shop', uid: 'u-1', resourceVersion: '42', annotations: { 'isthmus.io/max-loss': '1%' } },
         spec: {
           clusterIP: '10.96.0.5',
           clusterIPs: ['10.96.0.5', 'fd00::5'],
@@ -29,6 +29,8 @@ describe('Kubernetes objects → domain types', () => {
         { name: '', port: 53, protocol: 'UDP', targetPort: 53 },
       ],
       annotations: { 'isthmus.io/max-loss': '1%' },
+      uid: 'u-1',
+      resourceVersion: '42',
     });
   });
 

@@ -190,7 +190,76 @@ describe('Inventory: pods and Services', () => {
   });
 });
 
+describe('Inventory: address reuse and dual stack', () => {
+  it('gives an address reused by a new pod to the new pod only, once the old one is gone', () => {
+    const inventory = new Inventory();
+    inventory.upsertNode(node('n1', { site: '100' }));
+    inventory.upsertNode(node('n2', { site: '200' }));
+    inventory.upsertEndpointSlice(slice('cart-a', 'cart', [endpoint('10.244.1.7', 'n1', 'cart-old')]));
+    expect(inventory.upsertEndpointSlice(slice('cart-a', 'cart', []))).toEqual(['shop/cart']);
+    expect(inventory.pod('10.244.1.7')).toBeUndefined();
+    // The CNI hands the freed address to a pod of another Service, in another namespace, on another node.
+    expect(inventory.upsertEndpointSlice(slice('ledger-a', 'ledger', [endpoint('10.244.1.7', 'n2', 'ledger-new', true, 'billing')], { namespace: 'billing' }))).toEqual(['billing/ledger']);
+    expect(inventory.pod('10.244.1.7')).toEqual({ ip: '10.244.1.7', podName: 'ledger-new', namespace: 'billing', nodeName: 'n2', siteId: 200, services: ['billing/ledger'], ready: true });
+    expect(inventory.readyEndpoints('shop/cart').count).toBe(0);
+    // Moving n1 no longer moves the address: it follows its new pod's node.
+    expect(inventory.upsertNode(node('n1', { site: '300' }))).toEqual([]);
+    expect(inventory.siteOfIp('10.244.1.7')).toBe(200);
+  });
+
+  it('keeps the new pod when the old slice is deleted after the new one arrived (events out of order)', () => {
+    const inventory = new Inventory();
+    inventory.upsertNode(node('n1', { site: '100' }));
+    inventory.upsertNode(node('n2', { site: '200' }));
+    inventory.upsertEndpointSlice(slice('cart-a', 'cart', [endpoint('10.244.1.7', 'n1', 'cart-old', false)]));
+    inventory.upsertEndpointSlice(slice('ledger-a', 'ledger', [endpoint('10.244.1.7', 'n2', 'ledger-new')]));
+    // While both list it, the ready listing wins.
+    expect(inventory.pod('10.244.1.7')).toMatchObject({ podName: 'ledger-new', siteId: 200, services: ['shop/cart', 'shop/ledger'] });
+    inventory.deleteEndpointSlice('shop/cart-a');
+    expect(inventory.pod('10.244.1.7')).toMatchObject({ podName: 'ledger-new', nodeName: 'n2', siteId: 200, services: ['shop/ledger'] });
+  });
+
+  it('serves dual-stack Services: both ClusterIPs, and endpoints from the IPv4 and the IPv6 slice', () => {
+    const inventory = new Inventory();
+    inventory.upsertNode(node('n1', { site: '100', ips: ['10.0.0.1', 'fd00:10::1'] }));
+    inventory.upsertNode(node('n2', { site: '200', ips: ['10.0.0.2', 'fd00:10::2'] }));
+    inventory.upsertService(service('cart', ['10.96.0.10', 'fd00:96::10']));
+    inventory.upsertEndpointSlice(slice('cart-v4', 'cart', [endpoint('10.244.1.2', 'n1', 'cart-1'), endpoint('10.244.2.2', 'n2', 'cart-2')]));
+    inventory.upsertEndpointSlice(slice('cart-v6', 'cart', [endpoint('fd00:244:1::2', 'n1', 'cart-1'), endpoint('fd00:244:2::2', 'n2', 'cart-2')], { addressType: 'IPv6' }));
+    expect(inventory.serviceAt('10.96.0.10')).toBe('shop/cart');
+    expect(inventory.serviceAt('fd00:96::10')).toBe('shop/cart');
+    expect(inventory.pod('fd00:244:2::2')).toMatchObject({ podName: 'cart-2', nodeName: 'n2', siteId: 200, services: ['shop/cart'] });
+    expect(inventory.siteOfIp('fd00:244:1::2')).toBe(100);
+    expect(inventory.siteOfIp('fd00:10::2')).toBe(200);
+    expect(sites(inventory, 'shop/cart')).toEqual({ '100': ['10.244.1.2', 'fd00:244:1::2'], '200': ['10.244.2.2', 'fd00:244:2::2'] });
+    // One family going away leaves the other.
+    inventory.deleteEndpointSlice('shop/cart-v6');
+    expect(inventory.pod('fd00:244:1::2')).toBeUndefined();
+    expect(inventory.readyEndpoints('shop/cart').count).toBe(2);
+  });
+});
+
 describe('Inventory: nodes and sites', () => {
+  it('reports a node without a site instead of guessing one, and its endpoints as unplaced', () => {
+    const inventory = new Inventory({ siteRanges: [{ cidr: '10.1.0.0/16', siteId: 1 }] });
+    inventory.upsertNode(node('placed', { site: '100' }));
+    // No label, an address in no range; its name and its neighbours say nothing either.
+    inventory.upsertNode(node('stray', { ips: ['10.2.0.9'], labels: { 'topology.kubernetes.io/zone': 'site-100' } }));
+    inventory.upsertNode(node('blank'));
+    inventory.upsertEndpointSlice(slice('cart-a', 'cart', [endpoint('10.244.1.2', 'placed'), endpoint('10.244.9.2', 'stray')]));
+    expect(inventory.siteOfNode('stray')).toBeUndefined();
+    expect(inventory.node('stray')?.placement).toEqual({ siteId: undefined, source: 'none', problem: undefined });
+    expect(inventory.unplacedNodes().map((info) => info.name)).toEqual(['blank', 'stray']);
+    expect(inventory.siteOfIp('10.244.9.2')).toBeUndefined();
+    expect(inventory.siteOfIp('10.2.0.9')).toBeUndefined();
+    expect(sites(inventory, 'shop/cart')).toEqual({ '100': ['10.244.1.2'], unplaced: ['10.244.9.2'] });
+    // Placing it later moves its endpoints out of "unplaced".
+    expect(inventory.upsertNode(node('stray', { ips: ['10.1.0.9'] }))).toEqual(['shop/cart']);
+    expect(inventory.unplacedNodes().map((info) => info.name)).toEqual(['blank']);
+    expect(sites(inventory, 'shop/cart')).toEqual({ '1': ['10.244.9.2'], '100': ['10.244.1.2'] });
+  });
+
+
   it('places nodes by label, else by the longest CIDR prefix; the label wins', () => {
     const inventory = new Inventory({
       siteRanges: [

@@ -133,6 +133,14 @@ export class Inventory {
     return this.#nodes.get(name)?.siteId;
   }
 
+  /**
+   * Nodes no label or range places at a site, by name: reported (status, metrics) rather than guessed,
+   * since their pods' traffic is attributed to no SD-WAN site. Not for the flow path.
+   */
+  unplacedNodes(): readonly NodeInfo[] {
+    return [...this.#nodes.values()].filter((node) => node.siteId === undefined).sort((a, b) => compareText(a.name, b.name));
+  }
+
   /** Edge devices (vEdges and cEdges) at a site. */
   devicesAt(siteId: SiteId): readonly EdgeDevice[] {
     return this.#devicesBySite.get(siteId) ?? NO_DEVICES;

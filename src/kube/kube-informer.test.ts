@@ -142,8 +142,9 @@ function lists(server: KubeEmulator, resource: string): number {
 
 describe('Kubernetes informers against the API emulator', () => {
   it('lists every kind at start and converts to domain types', async () => {
-    const { informers: stores, changes } = await harness(seedCluster);
+    const { server, informers: stores, changes } = await harness(seedCluster);
     expect(stores.services.keys()).toEqual(['billing/ledger', 'shop/cart']);
+    const cart = server.store.get('Service', 'shop', 'cart');
     expect(stores.services.get('shop/cart')).toEqual({
       namespace: 'shop',
       name: 'cart',
@@ -151,6 +152,8 @@ describe('Kubernetes informers against the API emulator', () => {
       loadBalancerIps: ['203.0.113.7'],
       ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
       annotations: { 'isthmus.io/max-latency': '50ms' },
+      uid: cart?.metadata.uid,
+      resourceVersion: cart?.metadata.resourceVersion,
     });
     expect(stores.endpointSlices.get('shop/cart-abc')).toEqual({
       namespace: 'shop',
@@ -319,6 +322,55 @@ describe('Kubernetes informers against the API emulator', () => {
     expect(await synced).toBe(false);
     expect(stores.nodes.hasSynced()).toBe(false);
     expect(stores.services.hasSynced()).toBe(true);
+  });
+
+  it('pages the initial list with limit and continue when there are more objects than a page', async () => {
+    const { server, informers: stores, changes } = await harness(
+      (server) => {
+        seedCluster(server);
+        for (let i = 0; i < 42; i++) server.store.apply(serviceObject({ namespace: 'bulk', name: `svc-${String(i).padStart(2, '0')}`, clusterIps: [`10.96.5.${String(i)}`] }));
+      },
+      { informers: { listPageSize: 10 } },
+    );
+    expect(stores.services.keys()).toHaveLength(44);
+    expect(changes.services).toHaveLength(44);
+    const serviceLists = server.requests.filter((request) => request.verb === 'list' && request.resource === 'services');
+    expect(serviceLists).toHaveLength(5);
+    expect(serviceLists.every((request) => request.query.includes('limit=10'))).toBe(true);
+    expect(serviceLists.slice(1).every((request) => request.query.includes('continue='))).toBe(true);
+    // The watch resumes from the snapshot of the first page: a later change arrives once.
+    await eventually(() => server.openWatches === 4);
+    server.store.delete('Service', 'bulk', 'svc-00');
+    await eventually(() => stores.services.get('bulk/svc-00') === undefined);
+    expect(changes.services?.at(-1)).toBe('deleted bulk/svc-00');
+  });
+
+  it('follows pod churn: endpoints added and removed, and a pod address reused by another pod', async () => {
+    const { server, informers: stores } = await harness(seedCluster);
+    const inventory = new Inventory();
+    const enqueued: string[] = [];
+    const disconnect = feedInventory(stores, inventory, (keys) => enqueued.push(...keys));
+    await eventually(() => server.openWatches === 4);
+    const cart = (endpoints: { ip: string; nodeName: string; podName: string; ready?: boolean }[]): void => {
+      server.store.apply(endpointSliceObject({ namespace: 'shop', name: 'cart-abc', serviceName: 'cart', ports: [{ name: 'http', port: 8080 }], endpoints }));
+    };
+    cart([
+      { ip: '10.244.1.2', nodeName: 'node-a', podName: 'cart-1' },
+      { ip: '10.244.1.3', nodeName: 'node-a', podName: 'cart-3' },
+      { ip: '10.244.2.3', nodeName: 'node-b', podName: 'cart-4' },
+    ]);
+    await eventually(() => inventory.readyEndpoints('shop/cart').count === 3);
+    expect([...inventory.readyEndpoints('shop/cart').bySite.keys()]).toEqual([100, 200]);
+    cart([{ ip: '10.244.2.3', nodeName: 'node-b', podName: 'cart-4' }]);
+    await eventually(() => inventory.readyEndpoints('shop/cart').count === 1);
+    expect(inventory.pod('10.244.1.2')).toBeUndefined();
+    expect(inventory.pod('10.244.1.3')).toBeUndefined();
+    // A new pod of another Service gets a freed address.
+    server.store.apply(endpointSliceObject({ namespace: 'billing', name: 'ledger-x', serviceName: 'ledger', endpoints: [{ ip: '10.244.1.2', nodeName: 'node-a', podName: 'ledger-1' }] }));
+    await eventually(() => inventory.pod('10.244.1.2') !== undefined);
+    expect(inventory.pod('10.244.1.2')).toMatchObject({ podName: 'ledger-1', namespace: 'billing', services: ['billing/ledger'] });
+    expect(enqueued.filter((key) => key === 'shop/cart').length).toBeGreaterThanOrEqual(3);
+    disconnect();
   });
 
   it('feeds the inventory from the informers, and keeps it current', async () => {

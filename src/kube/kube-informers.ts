@@ -6,7 +6,9 @@ import type { EndpointSlice } from '../domain/endpoint-slice.ts';
 import type { Namespace } from '../domain/namespace.ts';
 import type { Service } from '../domain/service.ts';
 import { KubeInformer } from './kube-informer.ts';
-import type { InformerEvent, ListResult, WatchPort } from './kube-informer.ts';
+import type { InformerEvent, WatchPort } from './kube-informer.ts';
+import { DEFAULT_LIST_PAGE_SIZE, listAllPages } from './list-pages.ts';
+import type { ListPage, PageRequest } from './list-pages.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
 import { createSitePlacer, DEFAULT_SITE_LABEL } from './site-placer.ts';
 import type { SiteRange } from './site-placer.ts';
@@ -21,6 +23,8 @@ export interface KubeInformersOptions {
   /** Node label holding the site-id. Default `isthmus.io/site-id`. */
   readonly siteLabel?: string;
   readonly siteRanges?: readonly SiteRange[];
+  /** Objects per list request (`limit`), following `continue` tokens; 0 lists in one request. Default 500. */
+  readonly listPageSize?: number;
   /** Full re-list period (`kubernetes.resyncInterval`); 0 turns it off. Default 0. */
   readonly resyncIntervalMs?: number;
   readonly clock?: Clock;
@@ -56,6 +60,7 @@ export function createKubeInformers(options: KubeInformersOptions): KubeInformer
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
   const watch = options.watch ?? new Watch(options.kubeConfig);
+  const pageSize = options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE;
   const placeNode = createSitePlacer({ siteLabel: options.siteLabel ?? DEFAULT_SITE_LABEL, siteRanges: options.siteRanges ?? [] });
   const common = {
     watch,
@@ -73,28 +78,28 @@ export function createKubeInformers(options: KubeInformersOptions): KubeInformer
     ...common,
     resource: 'services',
     watchPath: '/api/v1/services',
-    list: async () => listResult(await core.listServiceForAllNamespaces()),
+    list: () => listAllPages(async (request) => toPage(await core.listServiceForAllNamespaces(pageParameters(request))), pageSize),
     convert: toService,
   });
   const endpointSlices = new KubeInformer<EndpointSlice>({
     ...common,
     resource: 'endpointslices',
     watchPath: '/apis/discovery.k8s.io/v1/endpointslices',
-    list: async () => listResult(await discovery.listEndpointSliceForAllNamespaces()),
+    list: () => listAllPages(async (request) => toPage(await discovery.listEndpointSliceForAllNamespaces(pageParameters(request))), pageSize),
     convert: toEndpointSlice,
   });
   const nodes = new KubeInformer<ClusterNode>({
     ...common,
     resource: 'nodes',
     watchPath: '/api/v1/nodes',
-    list: async () => listResult(await core.listNode()),
+    list: () => listAllPages(async (request) => toPage(await core.listNode(pageParameters(request))), pageSize),
     convert: (object) => toClusterNode(object, placeNode),
   });
   const namespaces = new KubeInformer<Namespace>({
     ...common,
     resource: 'namespaces',
     watchPath: '/api/v1/namespaces',
-    list: async () => listResult(await core.listNamespace()),
+    list: () => listAllPages(async (request) => toPage(await core.listNamespace(pageParameters(request))), pageSize),
     convert: toNamespace,
   });
   const all: readonly KubeInformer<unknown>[] = [services, endpointSlices, nodes, namespaces];
@@ -115,6 +120,11 @@ export function createKubeInformers(options: KubeInformersOptions): KubeInformer
   };
 }
 
-function listResult(list: { readonly items: readonly unknown[]; readonly metadata?: { readonly resourceVersion?: string } }): ListResult {
-  return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+/** The typed list calls' `limit` and `_continue`, set only when paging. */
+function pageParameters(request: PageRequest): { limit?: number; _continue?: string } {
+  return { ...(request.limit === undefined ? {} : { limit: request.limit }), ...(request.continueToken === undefined ? {} : { _continue: request.continueToken }) };
+}
+
+function toPage(list: { readonly items: readonly unknown[]; readonly metadata?: { readonly resourceVersion?: string; readonly _continue?: string } }): ListPage {
+  return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continueToken: list.metadata?._continue };
 }

@@ -53,3 +53,10 @@ export function stringMapAt(object: Fields | undefined, key: string): Readonly<R
 export function metadataOf(object: unknown): Fields {
   return fieldsAt(asFields(object), 'metadata');
 }
+
+/** `uid` and `resourceVersion` of an object, each only when present (Events refer to them). */
+export function objectIdentity(metadata: Fields): { readonly uid?: string; readonly resourceVersion?: string } {
+  const uid = stringAt(metadata, 'uid');
+  const resourceVersion = stringAt(metadata, 'resourceVersion');
+  return { ...(uid === undefined || uid === '' ? {} : { uid }), ...(resourceVersion === undefined || resourceVersion === '' ? {} : { resourceVersion }) };
+}

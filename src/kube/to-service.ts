@@ -1,5 +1,5 @@
 import type { Service, ServicePort, ServiceProtocol } from '../domain/service.ts';
-import { arrayAt, asFields, fieldsAt, metadataOf, numberAt, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
+import { arrayAt, asFields, fieldsAt, metadataOf, numberAt, objectIdentity, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
 
 /**
  * A Kubernetes Service object → the domain Service; undefined without a name and namespace. ClusterIPs
@@ -29,6 +29,7 @@ export function toService(object: unknown): Service | undefined {
       return port === undefined ? [] : [port];
     }),
     annotations: stringMapAt(metadata, 'annotations'),
+    ...objectIdentity(metadata),
   };
 }
 

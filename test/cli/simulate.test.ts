@@ -12,6 +12,9 @@ import { SimClock } from '../../simulator/world/sim-clock.ts';
 import { checkSimulateFlags } from '../../src/cli/commands/simulate.ts';
 import type { SimulateFlags } from '../../src/cli/commands/simulate.ts';
 import type { LogPort } from '../../src/vmanage/log-port.ts';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { createKubeInformers } from '../../src/kube/kube-informers.ts';
+import type { KubeInformers } from '../../src/kube/kube-informers.ts';
 import { VmanageSession } from '../../src/vmanage/vmanage-session.ts';
 import { VmanageTelemetryClient } from '../../src/vmanage/vmanage-telemetry-client.ts';
 import { runCli } from './run-cli.ts';
@@ -44,6 +47,7 @@ let twoSites: Scenario;
 let directory = '';
 const running: Simulation[] = [];
 const sessions: VmanageSession[] = [];
+const informerSets: KubeInformers[] = [];
 
 async function simulate(options: Omit<SimulationOptions, 'scenario'> & { scenario?: Scenario }): Promise<Simulation> {
   const simulation = await startSimulation({ scenario: brownout, ...options });
@@ -64,6 +68,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await Promise.all(informerSets.splice(0).map((informers) => informers.stop()));
   await Promise.all(sessions.splice(0).map((session) => session.close()));
   await Promise.all(running.splice(0).map((simulation) => simulation.close()));
 });
@@ -136,6 +141,43 @@ describe('startSimulation', () => {
     await expect(simulation.done).resolves.toBe('closed');
   });
 
+  it('serves the cluster through the Kubernetes API emulator, as the real client reads it from the kubeconfig', async () => {
+    const clock = SimClock.manual(START);
+    const simulation = await simulate({ clock });
+    const kubeconfig = simulation.kube.kubeconfigPath;
+    expect(simulation.info).toMatchObject({ kube: { url: simulation.kube.url, kubeconfig } });
+    expect(simulation.kube.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const config = new KubeConfig();
+    config.loadFromFile(kubeconfig);
+    const informers = createKubeInformers({ kubeConfig: config });
+    informerSets.push(informers);
+    informers.start();
+    expect(await informers.whenSynced()).toBe(true);
+    expect(informers.namespaces.keys()).toEqual(['analytics', 'legacy', 'payments', 'shop', 'video']);
+    expect(informers.nodes.list().map((node) => node.siteId)).toEqual([200, 300, 400, 100, 100]);
+    expect(informers.services.keys()).toHaveLength(11);
+    expect(informers.services.get('analytics/ingest')?.annotations).toMatchObject({ 'isthmus.io/tunnels': 'public-internet,biz-internet' });
+    const checkout = () => informers.endpointSlices.list().find((slice) => slice.serviceName === 'checkout');
+    expect(checkout()?.endpoints).toHaveLength(2);
+    // Black Friday: checkout scales out at 25 simulated minutes, and the watch says so.
+    await clock.advanceTo(START + 26 * MINUTE);
+    const deadline = Date.now() + 3000;
+    while (checkout()?.endpoints.length !== 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(checkout()?.endpoints).toHaveLength(4);
+    // Without the token the API refuses.
+    const anonymous = new KubeConfig();
+    anonymous.loadFromOptions({
+      clusters: [{ name: 'c', server: simulation.kube.url, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    await expect(anonymous.makeApiClient(CoreV1Api).listNamespace()).rejects.toMatchObject({ code: 401 });
+    await informers.stop();
+    await simulation.close();
+    expect(existsSync(kubeconfig)).toBe(false);
+  });
+
   it('logs the incidents already under way when it starts', async () => {
     const { logger, lines } = memoryLog();
     await simulate({ clock: SimClock.manual(START + 31 * MINUTE), startMs: START, logger });
@@ -197,7 +239,7 @@ const FLAGS: SimulateFlags = {
 describe('checkSimulateFlags', () => {
   it('converts the defaults, resolving a shipped scenario by name', () => {
     const checked = checkSimulateFlags(FLAGS, START + 1234);
-    expect(checked.ok && checked.value).toMatchObject({ speed: 1, startMs: START + 1000, durationMs: undefined, pollIntervalMs: 600_000, port: 0, sessionIdleTimeoutMs: 1_800_000, requestsPerSecond: 100, bulkPerMinute: 48 });
+    expect(checked.ok && checked.value).toMatchObject({ speed: 1, startMs: START + 1000, durationMs: undefined, pollIntervalMs: 600_000, port: 0, sessionIdleTimeoutMs: 1_800_000, requestsPerSecond: 100, bulkPerMinute: 48, kubePort: 0, kubeconfigOut: undefined });
     expect(checked.ok && checked.value.scenarioPath).toMatch(/simulator[/\\]scenarios[/\\]two-sites\.yaml$/);
     const named = checkSimulateFlags({ ...FLAGS, scenario: 'brownout.yaml', seed: '9', start: '2025-06-01T08:00:00+02:00', duration: '2h' }, START);
     expect(named.ok && named.value).toMatchObject({ seed: 9, startMs: Date.UTC(2025, 5, 1, 6), durationMs: 7_200_000 });
@@ -214,6 +256,8 @@ describe('checkSimulateFlags', () => {
     [{ vmanagePort: '70000' }, /--vmanage-port/],
     [{ vmanageRateLimit: '0' }, /--vmanage-rate-limit/],
     [{ vmanageSessionIdle: 'forever' }, /--vmanage-session-idle/],
+    [{ kubePort: '70000' }, /--kube-port/],
+    [{ kubeconfigOut: '' }, /--kubeconfig-out/],
   ] as const)('refuses %o', (override, message) => {
     const checked = checkSimulateFlags({ ...FLAGS, ...override }, START);
     expect(checked.ok ? '' : checked.message).toMatch(message);
@@ -241,6 +285,28 @@ describe('isthmus simulate', () => {
     expect(stdout).toContain(`export VMANAGE_PASSWORD=`);
     expect(stdout).toContain(`isthmus tunnels --vmanage ${info.vmanage.url} --username admin`);
     expect(existsSync(infoFile)).toBe(false);
+  });
+
+  it('writes a kubeconfig to --kubeconfig-out that the real client uses, and prints it with the address', async () => {
+    const infoFile = join(directory, 'kube-info.json');
+    const kubeconfig = join(directory, 'sim.kubeconfig');
+    const run = runCli(['--log-level', 'silent', 'simulate', '--scenario', 'two-sites', '--speed', '1200', '--duration', '30m', '--kubeconfig-out', kubeconfig, '--info-file', infoFile]);
+    while (!existsSync(infoFile)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const info = JSON.parse(await readFile(infoFile, 'utf8')) as { kube: { url: string; kubeconfig: string } };
+    expect(info.kube.kubeconfig).toBe(kubeconfig);
+    const config = new KubeConfig();
+    config.loadFromFile(kubeconfig);
+    expect(config.getCurrentCluster()?.server).toBe(info.kube.url);
+    const core = config.makeApiClient(CoreV1Api);
+    const nodes = await core.listNode();
+    expect(nodes.items.map((node) => node.metadata?.labels?.['isthmus.io/site-id'])).toEqual(['200', '100']);
+    expect((await core.listServiceForAllNamespaces()).items.length).toBeGreaterThan(0);
+    const { code, stdout } = await run;
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Kubernetes   ${info.kube.url}   kubeconfig ${kubeconfig}`);
+    expect(stdout).toContain(`kubectl --kubeconfig ${kubeconfig} get services,endpointslices -A`);
+    // Asked for by name, it stays.
+    expect(existsSync(kubeconfig)).toBe(true);
   });
 
   it('takes the password from --vmanage-password-file', async () => {

@@ -1,6 +1,8 @@
 import type { Clock } from '../src/domain/clock.ts';
 import { silentLog } from '../src/vmanage/log-port.ts';
 import type { LogPort } from '../src/vmanage/log-port.ts';
+import { startWorldHubble } from './hubble/start-world-hubble.ts';
+import type { WorldHubble, WorldHubbleOptions } from './hubble/start-world-hubble.ts';
 import { startWorldKube } from './kube/start-world-kube.ts';
 import type { WorldKube, WorldKubeOptions } from './kube/start-world-kube.ts';
 import type { SimulationContext, StartedEmulator } from './started-emulator.ts';
@@ -33,6 +35,7 @@ export interface SimulationOptions {
   readonly host?: string;
   readonly vmanage?: WorldVmanageOptions;
   readonly kube?: WorldKubeOptions;
+  readonly hubble?: WorldHubbleOptions;
 }
 
 /** The `--info-file` document: everything a script needs to reach the emulators. */
@@ -56,6 +59,7 @@ export interface Simulation {
   readonly speed: number;
   readonly vmanage: WorldVmanage;
   readonly kube: WorldKube;
+  readonly hubble: WorldHubble;
   /** Every running emulator, in start order. */
   readonly emulators: readonly StartedEmulator[];
   readonly info: SimulationInfo;
@@ -85,12 +89,14 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const emulators: StartedEmulator[] = [];
   let vmanage: WorldVmanage;
   let kube: WorldKube;
+  let hubble: WorldHubble;
   try {
     vmanage = await startWorldVmanage(context, options.vmanage);
     emulators.push(vmanage);
     kube = await startWorldKube(context, options.kube);
     emulators.push(kube);
-    // Hubble joins here, one start call.
+    hubble = await startWorldHubble(context, options.hubble);
+    emulators.push(hubble);
   } catch (error) {
     await closeAll(emulators);
     world.close();
@@ -140,7 +146,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     return closing;
   };
 
-  return { world, clock, startMs, speed, vmanage, kube, emulators, info, done, close };
+  return { world, clock, startMs, speed, vmanage, kube, hubble, emulators, info, done, close };
 }
 
 async function closeAll(emulators: readonly StartedEmulator[]): Promise<void> {

@@ -9,6 +9,7 @@ import { registerConfigCommand } from './commands/config.ts';
 import { registerTunnelsCommand } from './commands/tunnels.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerObserveCommand } from './commands/observe.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -37,6 +38,7 @@ export function buildProgram(context: CommandContext): Command {
   registerTunnelsCommand(program, context);
   registerSimulateCommand(program, context);
   registerDemoCommand(program, context);
+  registerObserveCommand(program, context);
   return program;
 }
 

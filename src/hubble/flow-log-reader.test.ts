@@ -268,4 +268,24 @@ describe('FlowLogReader', () => {
       expect(reader.counters).toMatchObject({ lines: count, flows: count, malformed: 0 });
     });
   });
+
+  describe('entries', () => {
+    it('gives each event with its line, unterminated last line included', async () => {
+      writeFileSync(path, `${flowLine('a')}not json\n${flowLine('b').trimEnd()}`);
+      const entries = [];
+      for await (const entry of new FlowLogReader({ path, onProblem: () => undefined }).entries()) entries.push(entry);
+      expect(entries.map((entry) => entry.text)).toEqual([flowLine('a').trimEnd(), flowLine('b').trimEnd()]);
+      expect(entries.map((entry) => entry.event.kind)).toEqual(['flow', 'flow']);
+    });
+
+    it('starts at a byte offset: where an earlier read ended', async () => {
+      writeFileSync(path, flowLine('a') + flowLine('b'));
+      const first = await collect({ path });
+      appendFileSync(path, flowLine('c'));
+      const rest = await collect({ path, from: first.reader.counters.bytes });
+      expect(uuids(rest.events)).toEqual(['c']);
+      // An offset past the end (the file was replaced by a shorter one) reads from the start.
+      expect(uuids((await collect({ path, from: 1_000_000 })).events)).toEqual(['a', 'b', 'c']);
+    });
+  });
 });

@@ -18,8 +18,11 @@ export interface FlowLogReaderOptions {
    * the end once and stop.
    */
   readonly follow?: boolean;
-  /** Where to start in the first file: `start` (default), or `end` to read only what is written from now. */
-  readonly from?: 'start' | 'end';
+  /**
+   * Where to start in the first file: `start` (default), `end` to read only what is written from now, or a
+   * byte offset (where an earlier read of the same file ended; past the file's end means from its start).
+   */
+  readonly from?: 'start' | 'end' | number;
   /** How often to look for new data, rotation and truncation when at the end. Default 250 ms. */
   readonly pollIntervalMs?: number;
   readonly sleep?: FlowLogSleep;
@@ -31,6 +34,12 @@ export interface FlowLogReaderOptions {
   readonly chunkBytes?: number;
   /** Each malformed line, with where it is; the reader goes on. */
   readonly onProblem?: (problem: FlowLogProblem) => void;
+}
+
+/** A yielded event with the line it was read from (to print it again exactly as Hubble wrote it). */
+export interface FlowLogEntry {
+  readonly event: HubbleEvent;
+  readonly text: string;
 }
 
 export interface FlowLogProblem {
@@ -101,6 +110,11 @@ export class FlowLogReader implements AsyncIterable<HubbleEvent> {
   }
 
   async *events(): AsyncGenerator<HubbleEvent, void, undefined> {
+    for await (const entry of this.entries()) yield entry.event;
+  }
+
+  /** The same items as `events()`, each with its line. */
+  async *entries(): AsyncGenerator<FlowLogEntry, void, undefined> {
     const { signal } = this.#options;
     // A function, not a narrowed property read: the signal can fire while this generator is suspended.
     const aborted = (): boolean => signal?.aborted === true;
@@ -108,7 +122,7 @@ export class FlowLogReader implements AsyncIterable<HubbleEvent> {
     const splitter = new LineSplitter(this.#options.maxLineBytes ?? 1024 * 1024);
     const chunk = Buffer.alloc(this.#options.chunkBytes ?? 64 * 1024);
     let file = await this.#openFirst();
-    let position = file !== undefined && this.#options.from === 'end' ? file.size : 0;
+    let position = file === undefined ? 0 : startPosition(this.#options.from, file.size);
     let lineNumber = 0;
     try {
       while (file !== undefined && !aborted()) {
@@ -118,9 +132,9 @@ export class FlowLogReader implements AsyncIterable<HubbleEvent> {
           this.#counters.bytes += read;
           for (const line of splitter.push(chunk.subarray(0, read))) {
             const event = this.#line(line, ++lineNumber);
-            if (event === undefined) continue;
+            if (event === undefined || line === undefined) continue;
             if (aborted()) return; // promptly, not at the end of the chunk
-            yield event;
+            yield { event, text: line };
           }
           continue;
         }
@@ -138,7 +152,7 @@ export class FlowLogReader implements AsyncIterable<HubbleEvent> {
           const last = splitter.flush();
           if (last !== null) {
             const event = this.#line(last, ++lineNumber);
-            if (event !== undefined) yield event;
+            if (event !== undefined && last !== undefined) yield { event, text: last };
           }
           if (change === 'ended') return;
           const old = file;
@@ -280,6 +294,12 @@ async function statOrUndefined(path: string): Promise<{ ino: number; dev: number
     if (errorCode(error) === 'ENOENT') return undefined;
     throw new HubbleError(HUBBLE_ERROR_CODES.flowLog, `cannot stat flow log ${path} (${errorCode(error) ?? String(error)})`, error);
   }
+}
+
+function startPosition(from: FlowLogReaderOptions['from'], size: number): number {
+  if (from === 'end') return size;
+  if (typeof from === 'number') return from >= 0 && from <= size ? from : 0;
+  return 0;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -31,6 +31,7 @@ export interface SimulateFlags {
   readonly vmanageBulkRateLimit: string;
   readonly kubePort?: string;
   readonly kubeconfigOut?: string;
+  readonly hubblePort?: string;
 }
 
 /** The flags checked and converted: everything but the scenario and the password file's content. */
@@ -52,6 +53,7 @@ export interface SimulateSettings {
   readonly kubePort: number;
   /** Undefined: a file in a temporary directory, removed on exit. */
   readonly kubeconfigOut: string | undefined;
+  readonly hubblePort: number;
 }
 
 const HELP = `
@@ -71,6 +73,8 @@ to --info-file (JSON, mode 0600, removed on exit) for scripts, which can wait fo
 The Kubernetes API emulator serves the scenario's Namespaces, Nodes, Services and EndpointSlices, which
 change as its events fire (scale-outs, annotation edits); a kubeconfig for it, with a generated token, is
 written to --kubeconfig-out (mode 0600, left in place on exit), else to a temporary file removed on exit.
+The Hubble emulator plays Hubble Relay (gRPC, plaintext, --hubble-port): the world's flows appear as
+simulated time reaches them, each node with a ring buffer of 4095 flows; read it with isthmus observe.
 
 Runs until SIGINT or SIGTERM (clean shutdown, exit 0) or until --duration of simulated time has passed.
 Exit status: 0 after a clean run, 1 when an emulator cannot start (port in use), 2 on a usage error or
@@ -82,12 +86,13 @@ Examples:
   $ isthmus simulate --scenario my-fabric.yaml --seed 7 --start 2025-06-01T08:00:00Z --duration 2h --speed 600
   $ isthmus simulate --scenario scale --info-file /tmp/sim.json --log-level debug
   $ isthmus simulate --scenario brownout --kubeconfig-out ./sim.kubeconfig   # then: kubectl --kubeconfig ./sim.kubeconfig get svc -A
+  $ isthmus simulate --scenario two-sites --hubble-port 4245   # then: isthmus observe --hubble 127.0.0.1:4245 --follow
 `;
 
 export function registerSimulateCommand(program: Command, context: CommandContext): void {
   program
     .command('simulate')
-    .description('run only the emulators (vManage, Kubernetes API) over a simulated world, for pointing a bridge or a client at them')
+    .description('run only the emulators (vManage, Kubernetes API, Hubble) over a simulated world, for pointing a bridge or a client at them')
     .requiredOption('--scenario <file>', 'scenario file, or the name of a shipped scenario')
     .option('--seed <seed>', "the world's seed for noise and traffic (default: the scenario's)")
     .option('--speed <factor>', 'simulated time per real time, e.g. 60 for demos', '1')
@@ -103,6 +108,7 @@ export function registerSimulateCommand(program: Command, context: CommandContex
     .option('--vmanage-bulk-rate-limit <n>', 'bulk statistics calls per real minute', '48')
     .option('--kube-port <port>', 'Kubernetes API emulator port (0: any free port)', '0')
     .option('--kubeconfig-out <file>', 'write a kubeconfig for the Kubernetes API emulator here (default: a temporary file)')
+    .option('--hubble-port <port>', 'Hubble (Relay) emulator port (0: any free port)', '0')
     .addHelpText('after', HELP)
     .action(async (flags: SimulateFlags) => {
       context.exitCode = await runSimulate(flags, context);
@@ -136,6 +142,8 @@ export function checkSimulateFlags(flags: SimulateFlags, nowMs: number): Checked
   const kubePort = integerIn(flags.kubePort ?? '0', 0, 65_535);
   if (kubePort === undefined) return usage(`--kube-port expects a port number 0–65535, not "${flags.kubePort ?? ''}"`);
   if (flags.kubeconfigOut === '') return usage('--kubeconfig-out expects a file path');
+  const hubblePort = integerIn(flags.hubblePort ?? '0', 0, 65_535);
+  if (hubblePort === undefined) return usage(`--hubble-port expects a port number 0–65535, not "${flags.hubblePort ?? ''}"`);
   const seed = flags.seed === undefined ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
   return {
     ok: true,
@@ -155,6 +163,7 @@ export function checkSimulateFlags(flags: SimulateFlags, nowMs: number): Checked
       bulkPerMinute,
       kubePort,
       kubeconfigOut: flags.kubeconfigOut,
+      hubblePort,
     },
   };
 }
@@ -211,6 +220,7 @@ function simulationOptions(scenario: Scenario, settings: SimulateSettings, passw
       bulkPerMinute: settings.bulkPerMinute,
     },
     kube: { port: settings.kubePort, ...(settings.kubeconfigOut === undefined ? {} : { kubeconfigOut: settings.kubeconfigOut }) },
+    hubble: { port: settings.hubblePort },
   };
 }
 

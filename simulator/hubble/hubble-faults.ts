@@ -1,0 +1,63 @@
+import type { HubbleObserver } from './hubble-observer.ts';
+
+export interface DisconnectOptions {
+  /** Also refuse this many following calls (any RPC) with UNAVAILABLE: a Relay that stays down a while. */
+  readonly refuseCalls?: number;
+  /** The status details the clients see. */
+  readonly details?: string;
+}
+
+/**
+ * Fault knobs of the Hubble emulator, settable at runtime from tests and scenarios: what a Hubble Relay
+ * does to its clients when it restarts, stalls, floods or loses a node.
+ */
+export class HubbleFaults {
+  readonly #observer: HubbleObserver;
+  readonly #disconnectStreams: (details: string) => number;
+  #refuse = 0;
+  #stalledUntilMs = Number.NEGATIVE_INFINITY;
+
+  constructor(observer: HubbleObserver, disconnectStreams: (details: string) => number) {
+    this.#observer = observer;
+    this.#disconnectStreams = disconnectStreams;
+  }
+
+  /** Ends every open GetFlows stream with UNAVAILABLE; returns how many were open. */
+  disconnect(options: DisconnectOptions = {}): number {
+    this.#refuse = Math.max(0, options.refuseCalls ?? 0);
+    return this.#disconnectStreams(options.details ?? 'the Hubble emulator dropped the stream (fault injected)');
+  }
+
+  /** Streams send nothing for `ms` of simulated time while the rings keep filling (slow readers then lose events). */
+  stall(ms: number): void {
+    this.#stalledUntilMs = this.#observer.clock.now() + Math.max(0, ms);
+  }
+
+  /** `count` extra flows at once on a node (default: the first); see HubbleObserver.burst. */
+  burst(count: number, nodeName?: string): { readonly accepted: number; readonly lost: number } {
+    return this.#observer.burst(count, nodeName);
+  }
+
+  /** Relay loses or regains a node. */
+  setNodeAvailable(nodeName: string, available: boolean): void {
+    this.#observer.setNodeAvailable(nodeName, available);
+  }
+
+  /** Clears the refusals and the stall; nodes stay as they are. */
+  reset(): void {
+    this.#refuse = 0;
+    this.#stalledUntilMs = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Simulated time until which streams are stalled. */
+  stalledUntilMs(): number {
+    return this.#stalledUntilMs;
+  }
+
+  /** Whether this call is to be refused (consumes one refusal). */
+  takeRefusal(): boolean {
+    if (this.#refuse <= 0) return false;
+    this.#refuse--;
+    return true;
+  }
+}

@@ -1,3 +1,5 @@
+import { realSleep } from '../controller/system-time.ts';
+import type { Sleep } from '../domain/clock.ts';
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { HUBBLE_ERROR_CODES, HubbleError, isHubbleError } from './hubble-error.ts';
@@ -6,7 +8,7 @@ import { hubbleEventFromJson } from './hubble-event-from-json.ts';
 import { LineSplitter } from './line-splitter.ts';
 
 /** Waiting is injected like the clock: tests drive the poll loop step by step. A signal cuts it short. */
-export type FlowLogSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export type FlowLogSleep = Sleep;
 
 export interface FlowLogReaderOptions {
   /** The exporter's file (`/var/run/cilium/hubble/events.log`) or saved `hubble observe -o json` output. */
@@ -274,7 +276,7 @@ export class FlowLogReader implements AsyncIterable<HubbleEvent> {
   }
 
   async #sleep(): Promise<void> {
-    const sleep = this.#options.sleep ?? abortableSleep;
+    const sleep = this.#options.sleep ?? realSleep;
     await sleep(this.#options.pollIntervalMs ?? 250, this.#options.signal);
   }
 }
@@ -306,18 +308,3 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
 }
-
-const abortableSleep: FlowLogSleep = (ms, signal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted === true) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });

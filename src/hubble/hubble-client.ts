@@ -19,8 +19,8 @@ import { parseGetNodes, parseServerStatus } from './parse-server-status.ts';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelay } from './reconnect-backoff.ts';
 import type { ReconnectBackoff } from './reconnect-backoff.ts';
 import { SeamDeduper } from './seam-deduper.ts';
-import { realSleep } from './sleep.ts';
-import type { Sleep } from './sleep.ts';
+import { realSleep } from '../controller/system-time.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 export interface HubbleClientOptions {
   /**

@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.ts';
 import { KUBE_ERROR_CODES } from './kube-error.ts';
 import { KubeInformer } from './kube-informer.ts';
 import type { InformerEvent, ListResult, WatchPort } from './kube-informer.ts';
-import type { Sleep } from './sleep.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 type WatchCallback = (phase: string, object: unknown) => void;
 type WatchDone = (error: unknown) => void;

@@ -10,7 +10,7 @@ import type { InformerEvent } from './kube-informer.ts';
 import { createKubeInformers } from './kube-informers.ts';
 import type { KubeInformers, KubeInformersOptions } from './kube-informers.ts';
 import type { StoreChange } from './read-store.ts';
-import type { Sleep } from './sleep.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 const TOKEN = 'informer-test-token';
 

@@ -6,8 +6,8 @@ import { asFields, metadataOf, numberAt, stringAt } from './read-fields.ts';
 import type { ReadStore, StoreChange, StoreChangeType, StoreListener } from './read-store.ts';
 import { DEFAULT_RETRY_BACKOFF, retryDelay } from './retry-backoff.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
-import { realSleep } from './sleep.ts';
-import type { Sleep } from './sleep.ts';
+import { realSleep } from '../controller/system-time.ts';
+import type { Sleep } from '../domain/clock.ts';
 import { storeKeyOf } from './store-key.ts';
 
 /** The part of client-node's `Watch` the informer uses; tests may substitute it. */

@@ -12,7 +12,7 @@ import type { ListPage, PageRequest } from './list-pages.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
 import { createSitePlacer, DEFAULT_SITE_LABEL } from './site-placer.ts';
 import type { SiteRange } from './site-placer.ts';
-import type { Sleep } from './sleep.ts';
+import type { Sleep } from '../domain/clock.ts';
 import { toClusterNode } from './to-cluster-node.ts';
 import { toEndpointSlice } from './to-endpoint-slice.ts';
 import { toNamespace } from './to-namespace.ts';

@@ -7,7 +7,7 @@ import { KUBE_ERROR_CODES } from './kube-error.ts';
 import { LeaderElector } from './leader-election.ts';
 import type { LeaderElectionEvent } from './leader-election.ts';
 import { createLeaseLock } from './lease-lock.ts';
-import type { Sleep } from './sleep.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 interface Timer {
   readonly at: number;

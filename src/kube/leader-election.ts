@@ -2,8 +2,8 @@ import type { Clock } from '../domain/clock.ts';
 import { toKubeError } from './kube-error.ts';
 import type { KubeError } from './kube-error.ts';
 import type { LeaseLock, LeaseRecord, ObservedLease } from './lease-lock.ts';
-import { realSleep } from './sleep.ts';
-import type { Sleep } from './sleep.ts';
+import { realSleep } from '../controller/system-time.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 export interface LeaderElectorOptions {
   readonly lock: LeaseLock;

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.ts';
-import type { Sleep } from './sleep.ts';
+import type { Sleep } from '../domain/clock.ts';
 
 export interface TokenBucketOptions {
   readonly ratePerSecond: number;

@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/domain/clock.ts';
-import type { Sleep } from '../../src/vmanage/sleep.ts';
+import type { Sleep } from '../../src/domain/clock.ts';
 
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {

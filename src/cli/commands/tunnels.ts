@@ -12,7 +12,7 @@ import { isIsthmusError } from '../../domain/isthmus-error.ts';
 import { createTunnelCollector } from '../../vmanage/create-tunnel-collector.ts';
 import type { VmanageTunnelCollector } from '../../vmanage/create-tunnel-collector.ts';
 import type { LogPort } from '../../vmanage/log-port.ts';
-import { systemClock } from '../../vmanage/system-clock.ts';
+import { systemClock } from '../../controller/system-time.ts';
 import type { CliIo } from '../cli-io.ts';
 import { describeVmanageFailure } from '../describe-vmanage-failure.ts';
 import { formatTunnelTable } from '../format-tunnel-table.ts';

@@ -1,9 +1,9 @@
-/**
- * Waiting is injected like the clock, so that backoff and rate-limit waits run instantly on fake time
- * in tests. The signal, when given, cuts a wait short (shutdown).
- */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+import type { Clock, Sleep } from '../domain/clock.ts';
 
+/** The real clock, for composition roots; everything else receives a Clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Waits on a real timer; an abort ends the wait early (resolving), so shutdown never hangs on backoff. */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal?.aborted === true) {

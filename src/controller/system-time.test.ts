@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { realSleep } from './sleep.ts';
-import { systemClock } from './system-clock.ts';
+import { realSleep } from './system-time.ts';
+import { systemClock } from './system-time.ts';
 
 describe('realSleep', () => {
   it('waits on real time', async () => {

@@ -12,6 +12,12 @@ if (major < 24) {
   process.exit(2);
 }
 
+// `isthmus … | head`: once the reader is gone there is nobody to tell; exit quietly rather than crash.
+process.stdout.on('error', (error) => {
+  if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const source = new URL('../src/cli/main.ts', import.meta.url);
 const built = new URL('../dist/src/cli/main.js', import.meta.url);
 const entry = existsSync(source) ? source : built;

@@ -10,6 +10,7 @@ import { registerTunnelsCommand } from './commands/tunnels.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerObserveCommand } from './commands/observe.ts';
+import { registerRunCommand } from './commands/run.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -39,6 +40,7 @@ export function buildProgram(context: CommandContext): Command {
   registerSimulateCommand(program, context);
   registerDemoCommand(program, context);
   registerObserveCommand(program, context);
+  registerRunCommand(program, context);
   return program;
 }
 

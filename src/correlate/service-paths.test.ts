@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { colorCompliance, indexReadingsByPath } from '../cli/demo/path-compliance.ts';
 import type { Color } from '../domain/color.ts';
 import type { SloBounds } from '../domain/slo.ts';
 import type { TunnelReading } from '../domain/tunnel-stats-source.ts';
@@ -123,37 +122,6 @@ describe('servicePath', () => {
       ['mpls', 1, 'meets'],
       ['lte', undefined, 'unknown-telemetry'],
     ]);
-  });
-
-  it('agrees with the demo’s first per-color compliance on every combination it covers', () => {
-    let seed = 7;
-    const random = (): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
-    for (let round = 0; round < 500; round++) {
-      const readings: TunnelReading[] = [];
-      for (const pair of PAIRS) {
-        const tunnels = Math.floor(random() * 3);
-        for (let edge = 1; edge <= tunnels; edge++) {
-          const roll = random();
-          readings.push(
-            reading(pair.from, pair.to, 'mpls', {
-              edge,
-              latency: random() * 0.08,
-              jitter: random() * 0.015,
-              loss: random() < 0.3 ? random() * 0.03 : 0,
-              state: roll < 0.1 ? 'down' : roll < 0.15 ? undefined : 'up',
-              stale: random() < 0.15,
-              noSample: random() < 0.05,
-            }),
-          );
-        }
-      }
-      const ours = servicePath(request(), new TunnelPathIndex(readings));
-      const theirs = colorCompliance('mpls', PAIRS, BOUNDS, indexReadingsByPath(readings));
-      expect({ compliant: ours.compliant === undefined ? undefined : ours.compliant === 1, worst: ours.worst }).toEqual({ compliant: theirs.compliant, worst: theirs.worst });
-    }
   });
 });
 

@@ -18,40 +18,52 @@ export interface DemoFlags {
   readonly refresh: string;
   readonly appRoutePollInterval: string;
   readonly tunnels: string;
+  readonly port: string;
   readonly redraw?: boolean;
 }
 
 const HELP = `
 What it shows: a simulated SD-WAN fabric and Kubernetes cluster (scenario ${shippedScenarioNames().join(', ')}
-or a file) served by the vManage emulator on 127.0.0.1, and Isthmus' own vManage client and collector
-polling it, as they would a real SD-WAN Manager. Every refresh prints the incidents under way, the worst
-tunnels as Isthmus read them, and for each Service with an SLO annotation whether each of its candidate
-colors meets the SLO right now, on every site pair its traffic crosses.
+or a file) served on 127.0.0.1 by three emulators — the Kubernetes API, Hubble Relay and SD-WAN Manager —
+and the Isthmus bridge connected to them over the real protocols, as it would be to a real cluster and
+fabric: informers through a kubeconfig, the Hubble gRPC flow stream, the vManage REST API.
 
-Simulated time runs --speed times as fast as real time (default 60: a simulated minute per second), so
-brownouts and blackouts scripted in the scenario come and go within a few minutes. Stop it with Ctrl-C,
+The bridge correlates every flow with its Service, sites and tunnel color, reads tunnel health, keeps
+each Service with an SLO on a color (pinned Services on their pin, the others on their most preferred
+candidate; the optimizer that moves them is not in the demo yet), and judges each Service's path against
+its SLO. The simulated fabric follows those assignments, so flows and tunnels agree.
+
+It serves what it sees on --port (default: a free port; the URLs are printed first):
+  /metrics (Prometheus), /healthz, /readyz, /api/v1/services, /api/v1/services/NS/NAME,
+  /api/v1/tunnels, /api/v1/events
+and every refresh prints the incidents under way, the worst tunnels, each Service's SLO, color, SLI
+and flows per second, and the recent events (assignments, SLO violations and recoveries).
+
+Simulated time runs --speed times as fast as real time (default 30: a simulated minute in two seconds),
+so brownouts and blackouts scripted in the scenario come and go within a few minutes. The emulators and
+the bridge share one process: past about 8,000 flows a real second (brownout at 30×) the emulated Relay's
+ring buffers overflow, which the bridge reports as lost events (isthmus_hubble_lost_events_total). Stop it with Ctrl-C,
 or give --duration (simulated time).
-
-Not yet in the demo: Hubble flows, correlation, metrics export and the optimizer's remapping; they are
-being built and will appear here as they land.
 
 Examples:
   $ isthmus demo
-  $ isthmus demo --scenario brownout --speed 120
+  $ isthmus demo --scenario two-sites --speed 120 --port 9464
   $ isthmus demo --duration 30m --no-redraw > demo.log
+  $ curl -s localhost:9464/api/v1/services | jq '.services[] | {name, color, compliance}'
 `;
 
 export function registerDemoCommand(program: Command, context: CommandContext): void {
   program
     .command('demo')
     .description('the simulator and Isthmus in one process, on loopback, with a live summary')
-    .option('--scenario <file>', 'scenario file, or the name of a shipped scenario', 'two-sites')
+    .option('--scenario <file>', 'scenario file, or the name of a shipped scenario', 'brownout')
     .option('--seed <seed>', "the world's seed for noise and traffic (default: the scenario's)")
-    .option('--speed <factor>', 'simulated time per real time', '60')
+    .option('--speed <factor>', 'simulated time per real time', '30')
     .option('--duration <duration>', 'stop after this much simulated time, e.g. 30m (default: until Ctrl-C)')
     .option('--refresh <duration>', 'real time between two summaries', '2s')
     .option('--app-route-poll-interval <duration>', "the routers' app-route poll interval (simulated)", '1m')
     .option('--tunnels <n>', 'how many tunnels to list, worst first', '12')
+    .option('--port <port>', 'port of /metrics and /api/v1 on 127.0.0.1 (0: a free one)', '0')
     .option('--no-redraw', 'print one summary after another instead of redrawing the screen')
     .addHelpText('after', HELP)
     .action(async (flags: DemoFlags) => {
@@ -75,6 +87,8 @@ async function runDemoCommand(flags: DemoFlags, context: CommandContext): Promis
   if (appRouteIntervalMs === undefined || appRouteIntervalMs < 1000) return usage(`--app-route-poll-interval expects a duration of at least 1s such as 1m, not "${flags.appRoutePollInterval}"`);
   const maxTunnelRows = Number(flags.tunnels);
   if (!Number.isInteger(maxTunnelRows) || maxTunnelRows < 0) return usage(`--tunnels expects a whole number, not "${flags.tunnels}"`);
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65_535) return usage(`--port expects a port number (0 for a free one), not "${flags.port}"`);
 
   const scenario = await readScenario(flags.scenario, resolveScenarioPath(flags.scenario), io, 'demo');
   if (scenario === undefined) return 2;
@@ -93,6 +107,7 @@ async function runDemoCommand(flags: DemoFlags, context: CommandContext): Promis
       refreshMs,
       appRouteIntervalMs,
       maxTunnelRows,
+      port,
       redraw: flags.redraw !== false && process.stdout.isTTY,
       write: io.stdout,
       logger,
@@ -100,7 +115,7 @@ async function runDemoCommand(flags: DemoFlags, context: CommandContext): Promis
       ...(flags.seed === undefined ? {} : { seed: /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed }),
       ...(durationMs === undefined ? {} : { durationMs }),
     });
-    logger.info({ end: result.end, summaries: result.summaries }, 'demo stopped');
+    logger.info({ end: result.end, summaries: result.summaries, url: result.url }, 'demo stopped');
     return 0;
   } catch (error) {
     io.stderr(`isthmus demo: ${error instanceof Error ? error.message : String(error)}\n`);

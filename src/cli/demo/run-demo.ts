@@ -1,21 +1,28 @@
-import { parseServiceAnnotations } from '../../domain/slo-annotations.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startBridge } from '../../controller/bridge.ts';
+import type { Bridge } from '../../controller/bridge.ts';
+import { serveBridge } from '../../controller/serve-bridge.ts';
+import type { ServedBridge } from '../../controller/serve-bridge.ts';
+import { startKubeParts } from '../../controller/start-kube-parts.ts';
 import type { Color } from '../../domain/color.ts';
+import { serviceKey } from '../../domain/service.ts';
+import { HubbleClient } from '../../hubble/hubble-client.ts';
+import { TelemetryState } from '../../telemetry/telemetry-state.ts';
 import { intervalSchedule } from '../../vmanage/interval-schedule.ts';
 import type { RepeatTimer } from '../../vmanage/interval-schedule.ts';
 import type { LogPort } from '../../vmanage/log-port.ts';
 import { TunnelTelemetryCollector } from '../../vmanage/tunnel-telemetry-collector.ts';
 import { VmanageSession } from '../../vmanage/vmanage-session.ts';
 import { VmanageTelemetryClient } from '../../vmanage/vmanage-telemetry-client.ts';
+import { readVersion } from '../version.ts';
 import { worstTunnelsFirst } from '../worst-tunnels-first.ts';
 import { startSimulation } from '../../../simulator/start-simulation.ts';
 import type { Simulation, SimulationEnd } from '../../../simulator/start-simulation.ts';
 import { describeIncidentTarget } from '../../../simulator/world/describe-incident-target.ts';
 import type { Scenario } from '../../../simulator/world/scenario.ts';
 import type { SimClock } from '../../../simulator/world/sim-clock.ts';
-import type { DemoService, DemoSnapshot } from './demo-summary.ts';
+import type { DemoSnapshot } from './demo-summary.ts';
 import { formatDemoSummary } from './demo-summary.ts';
-import { colorCompliance, indexReadingsByPath } from './path-compliance.ts';
-import { serviceSitePairs } from './service-site-pairs.ts';
 
 export interface DemoOptions {
   readonly scenario: Scenario;
@@ -30,6 +37,10 @@ export interface DemoOptions {
   readonly appRouteIntervalMs: number;
   /** How many tunnels the summary lists, worst first. */
   readonly maxTunnelRows: number;
+  /** How many recent events the summary lists. Default 8. */
+  readonly maxEventRows?: number;
+  /** Port of /metrics and /api/v1 on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
   /** Redraw in place (a terminal) rather than print one summary after another (a log, a pipe). */
   readonly redraw: boolean;
   readonly write: (text: string) => void;
@@ -41,6 +52,8 @@ export interface DemoResult {
   readonly end: SimulationEnd | 'aborted';
   readonly summaries: number;
   readonly last: DemoSnapshot | undefined;
+  /** Where /metrics and /api/v1 were served. */
+  readonly url: string;
 }
 
 /**
@@ -48,11 +61,22 @@ export interface DemoResult {
  * 30 polls a real minute the demo stays well inside it however fast simulated time runs.
  */
 const MIN_REAL_MS_BETWEEN_POLLS = 2_000;
+/** Paths and SLIs are evaluated about once a real second, whatever the speed. */
+const REAL_MS_BETWEEN_EVALUATIONS = 1_000;
+/** How long the Kubernetes informers may take to list before the demo goes on without them. */
+const KUBE_SYNC_TIMEOUT_MS = 10_000;
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
 /**
- * The demo: the simulated world served by the emulators on loopback, and Isthmus' real vManage client
- * and collector polling it on the simulated clock, with a summary of what Isthmus sees every refresh.
+ * The demo: the simulated world served by the three emulators on loopback (Kubernetes API, Hubble
+ * Relay, vManage), and the bridge wired to them over the real protocols — informers through the
+ * kubeconfig, the Hubble gRPC client, the vManage REST client and collector — serving /metrics and
+ * /api/v1, with a summary of what the bridge sees every refresh. The world follows the bridge's
+ * assignments (its color selector stands for the applied policy), so flows and tunnels agree.
+ *
+ * Time: the simulated clock drives the world, the flows' timestamps, polling, staleness and the
+ * bridge's evaluations; the vManage session's rate limits, Hubble's reconnect backoff, scrapes and the
+ * refresh of the summary are about real time.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const simulation = await startSimulation({
@@ -63,32 +87,42 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
   });
-  const { username, password } = simulation.vmanage.credentials;
-  // The client's rate limits are about real time (what vManage counts), so the session keeps the real
-  // clock; polling and staleness follow the simulated one, like a bridge beside a real fabric.
-  const session = new VmanageSession({ baseUrl: simulation.vmanage.url, username, password, logger: options.logger });
-  const pollMs = Math.max(options.appRouteIntervalMs, MIN_REAL_MS_BETWEEN_POLLS * options.speed);
-  const collector = new TunnelTelemetryCollector({
-    telemetry: new VmanageTelemetryClient(session),
-    clock: simulation.clock,
-    schedule: intervalSchedule(pollMs, simulatedRepeatTimer(simulation.clock)),
-    initialLookbackMs: 3 * options.appRouteIntervalMs,
-    staleAfterMs: 3 * Math.max(pollMs, options.appRouteIntervalMs),
-    logger: options.logger,
-  });
+  let wired: Wired | undefined;
+  let served: ServedBridge | undefined;
+  // Last started, first stopped: the server, then the bridge with its adapters, then the emulators.
+  const closeAll = async (): Promise<void> => {
+    await served?.stop();
+    await wired?.bridge.close();
+    await simulation.close();
+  };
+  try {
+    wired = await wireBridge(simulation, options);
+    served = await serveBridge(wired.bridge, {
+      config: { listen: `127.0.0.1:${options.port}` },
+      clusterName: 'demo',
+      serviceVersion: readVersion(),
+      env: {},
+      logger: options.logger,
+      tunnelOrder: worstTunnelsFirst,
+    });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const { bridge, collector } = wired;
+  const url = served.url;
+  options.write(`isthmus demo: serving ${url} (/metrics, /healthz, /readyz, /api/v1/services, /api/v1/tunnels, /api/v1/events)\n`);
 
   let summaries = 0;
   let last: DemoSnapshot | undefined;
   const show = (): void => {
-    last = takeSnapshot(simulation, collector, options);
+    last = takeSnapshot(simulation, bridge, collector, url, options);
     summaries++;
-    options.write(`${options.redraw ? CLEAR_SCREEN : summaries > 1 ? '\n' : ''}${formatDemoSummary(last)}`);
+    options.write(`${options.redraw ? CLEAR_SCREEN : '\n'}${formatDemoSummary(last)}`);
   };
 
   let end: SimulationEnd | 'aborted';
   try {
-    await collector.poll();
-    collector.start();
     show();
     const refresh = setInterval(show, options.refreshMs);
     try {
@@ -96,47 +130,128 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     } finally {
       clearInterval(refresh);
     }
+    bridge.evaluate();
     show();
   } finally {
+    await closeAll();
+  }
+  return { end, summaries, last, url };
+}
+
+interface Wired {
+  readonly bridge: Bridge;
+  readonly collector: TunnelTelemetryCollector;
+}
+
+/** The bridge's adapters pointed at the emulators, the bridge over them, and the world following it. */
+async function wireBridge(simulation: Simulation, options: DemoOptions): Promise<Wired> {
+  const { logger } = options;
+  const counters = new TelemetryState();
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(simulation.kube.kubeconfigPath);
+  const kube = startKubeParts({ kubeConfig, tenancy: {}, reportingInstance: 'isthmus-demo', logger });
+  const { username, password } = simulation.vmanage.credentials;
+  // The client's rate limits are about real time (what vManage counts), so the session keeps the real
+  // clock; polling and staleness follow the simulated one, like a bridge beside a real fabric.
+  const session = new VmanageSession({
+    baseUrl: simulation.vmanage.url,
+    username,
+    password,
+    logger,
+    onRequest: (event) => {
+      counters.recordVmanageRequest(event);
+    },
+  });
+  const pollMs = Math.max(options.appRouteIntervalMs, MIN_REAL_MS_BETWEEN_POLLS * options.speed);
+  const collector = new TunnelTelemetryCollector({
+    telemetry: new VmanageTelemetryClient(session),
+    clock: simulation.clock,
+    schedule: intervalSchedule(pollMs, simulatedRepeatTimer(simulation.clock)),
+    initialLookbackMs: 3 * options.appRouteIntervalMs,
+    staleAfterMs: 3 * Math.max(pollMs, options.appRouteIntervalMs),
+    logger,
+    onPoll: (event) => {
+      counters.recordPoll(event);
+    },
+  });
+  const hubble = new HubbleClient({ address: simulation.hubble.address, logger });
+  const stopVmanage = async (): Promise<void> => {
     await collector.stop();
     await session.logout();
     await session.close();
-    await simulation.close();
+  };
+  try {
+    const synced = new AbortController();
+    const timeout = setTimeout(() => {
+      synced.abort();
+    }, KUBE_SYNC_TIMEOUT_MS);
+    const onAbort = (): void => {
+      synced.abort();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (!(await kube.informers.whenSynced(synced.signal))) logger.warn({}, 'the Kubernetes informers have not listed yet; going on');
+    } finally {
+      clearTimeout(timeout);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    await collector.poll();
+    collector.start();
+  } catch (error) {
+    hubble.close();
+    await stopVmanage();
+    await kube.stop();
+    throw error;
   }
-  return { end, summaries, last };
+  const bridge = startBridge({
+    stores: kube.informers,
+    intents: kube.intents,
+    flows: hubble,
+    tunnels: collector,
+    clock: simulation.clock,
+    timer: simulatedRepeatTimer(simulation.clock),
+    evaluateIntervalMs: REAL_MS_BETWEEN_EVALUATIONS * options.speed,
+    defaultColor: scenarioDefaultColor(options.scenario),
+    counters,
+    logger,
+    owned: [() => kube.stop(), stopVmanage, () => {
+      hubble.close();
+    }],
+  });
+  // The applied policy: the world steers each Service's flows onto the color the bridge assigned.
+  simulation.world.setColorSelector((service) => bridge.colorOf(serviceKey(service)));
+  return { bridge, collector };
 }
 
-function takeSnapshot(simulation: Simulation, collector: TunnelTelemetryCollector, options: DemoOptions): DemoSnapshot {
+/**
+ * The fabric default in the demo: the first color of the scenario's first site (the transport a site
+ * lists first is its main one). A real fabric's default comes from its own policy.
+ */
+export function scenarioDefaultColor(scenario: Scenario): Color | undefined {
+  return scenario.sites[0]?.tlocs[0]?.color;
+}
+
+function takeSnapshot(simulation: Simulation, bridge: Bridge, collector: TunnelTelemetryCollector, serverUrl: string, options: DemoOptions): DemoSnapshot {
   const now = simulation.clock.now();
   const { world } = simulation;
-  const readings = collector.readings();
-  const byPath = indexReadingsByPath(readings);
-  const fabricColors = [...new Set(world.fabric.tunnels.map((tunnel) => tunnel.local.color))];
-  const services: DemoService[] = [];
-  world.cluster.services.forEach((_, index) => {
-    const service = world.cluster.serviceAt(index, now);
-    if (!service) return;
-    const { intent } = parseServiceAnnotations(service.annotations);
-    if (intent.mode === 'unmanaged') return;
-    const pairs = serviceSitePairs(world, index, now);
-    const bounds = intent.slo?.bounds;
-    const colors: readonly Color[] = intent.mode === 'pinned' ? [intent.color] : (intent.candidates ?? fabricColors);
-    services.push({
-      key: `${service.namespace}/${service.name}`,
-      bounds,
-      pinnedTo: intent.mode === 'pinned' ? intent.color : undefined,
-      colors: colors.map((color) => colorCompliance(color, pairs, bounds ?? {}, byPath)),
-    });
-  });
+  const readings = bridge.tunnels();
   const counters = collector.counters();
+  const hubble = bridge.flowHealth();
   return {
     scenario: world.scenario.name,
     simulatedMs: now,
     speed: simulation.speed,
+    serverUrl,
     vmanageUrl: simulation.vmanage.url,
     health: collector.health(),
     polls: counters.polls,
     pollFailures: counters.failures,
+    hubble: {
+      address: simulation.hubble.address,
+      connected: hubble.connected,
+      flows: bridge.store.totals().flows,
+      lostEvents: Object.values(hubble.lostEvents).reduce((sum, count) => sum + count, 0),
+    },
     incidents: world.activeIncidents(now).map((active) => ({
       name: active.incident.name,
       kind: active.incident.kind,
@@ -145,11 +260,22 @@ function takeSnapshot(simulation: Simulation, collector: TunnelTelemetryCollecto
     })),
     tunnels: worstTunnelsFirst(readings).slice(0, options.maxTunnelRows),
     tunnelCount: readings.length,
-    services,
+    services: bridge.services().map((service) => ({
+      key: service.key,
+      intent: service.mode,
+      bounds: service.slo?.bounds,
+      color: service.color,
+      mode: service.assignment?.mode,
+      compliant: service.path?.compliant,
+      verdict: service.path?.verdict,
+      worst: service.path?.worst,
+      flowsPerSecond: service.flowsPerSecond,
+    })),
+    events: bridge.recentEvents(options.maxEventRows ?? 8),
   };
 }
 
-/** Poll ticks on simulated time, so a poll interval means the same at any speed. */
+/** Ticks on simulated time, so an interval means the same at any speed. */
 function simulatedRepeatTimer(clock: SimClock): RepeatTimer {
   return {
     repeat(intervalMs, callback) {

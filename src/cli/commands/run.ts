@@ -1,0 +1,205 @@
+/**
+ * `isthmus run --config FILE`: the bridge against a real cluster, Hubble and vManage, serving /metrics,
+ * /healthz, /readyz and /api/v1 on `telemetry.listen` until SIGINT or SIGTERM. The composition root of
+ * the production bridge: builds the adapters from the configuration and wires them, nothing else.
+ */
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Command } from 'commander';
+import type { Config } from '../../config/config-schema.ts';
+import { formatConfigProblem } from '../../config/config-problem.ts';
+import { startBridge } from '../../controller/bridge.ts';
+import type { Bridge } from '../../controller/bridge.ts';
+import { serveBridge } from '../../controller/serve-bridge.ts';
+import type { ServedBridge } from '../../controller/serve-bridge.ts';
+import { startKubeParts } from '../../controller/start-kube-parts.ts';
+import type { KubeParts } from '../../controller/start-kube-parts.ts';
+import { systemClock } from '../../controller/system-time.ts';
+import { isIsthmusError } from '../../domain/isthmus-error.ts';
+import type { TunnelStatsSource } from '../../domain/tunnel-stats-source.ts';
+import { HubbleClient } from '../../hubble/hubble-client.ts';
+import { readHubbleTlsFiles } from '../../hubble/hubble-tls.ts';
+import { TelemetryState } from '../../telemetry/telemetry-state.ts';
+import { createTunnelCollector } from '../../vmanage/create-tunnel-collector.ts';
+import type { VmanageTunnelCollector } from '../../vmanage/create-tunnel-collector.ts';
+import type { LogPort } from '../../vmanage/log-port.ts';
+import { addConfigOptions, checkSetSyntax, loadConfigFromOptions } from '../add-config-options.ts';
+import type { ConfigOptions } from '../add-config-options.ts';
+import type { CommandContext } from '../main.ts';
+import { readVersion } from '../version.ts';
+import { waitForSignal } from '../wait-for-signal.ts';
+import { worstTunnelsFirst } from '../worst-tunnels-first.ts';
+
+const HELP = `
+Connects to the Kubernetes API (kubernetes.kubeconfig, else the in-cluster service account), Hubble
+(hubble.address, hubble.tls) and vManage (the vmanage section; vmanage.enabled: false observes flows
+only), and serves on telemetry.listen:
+  /metrics (Prometheus text or OpenMetrics), /healthz, /readyz (Kubernetes synced, Hubble connected,
+  vManage data fresh), /api/v1/services, /api/v1/services/NS/NAME, /api/v1/tunnels, /api/v1/events
+and exports over OTLP and to InfluxDB when telemetry.otlp / telemetry.influx are set.
+
+Assignments, until the optimizer lands: pinned Services on their pin, Services with an SLO on their most
+preferred candidate color, the others on the fabric default. Nothing is pushed to vManage yet.
+
+Stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a clean stop, 1 when an adapter cannot be
+built or the server cannot listen, 2 on a configuration error.
+
+Examples:
+  $ isthmus run --config /etc/isthmus/config.yaml
+  $ isthmus run -c config.yaml --set telemetry.listen=127.0.0.1:9464 --set vmanage.enabled=false
+`;
+
+export function registerRunCommand(program: Command, context: CommandContext): void {
+  const command = program.command('run').description('the bridge against a real cluster, Hubble and vManage').addHelpText('after', HELP);
+  addConfigOptions(command).action(async (options: ConfigOptions) => {
+    checkSetSyntax(command, options);
+    context.exitCode = await runCommand(options, context);
+  });
+}
+
+async function runCommand(options: ConfigOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const loaded = await loadConfigFromOptions(options, io);
+  for (const problem of loaded.problems) io.stderr(`${formatConfigProblem(problem)}\n`);
+  if (!loaded.ok) return 2;
+  const logger = context.logger();
+  const stop = new AbortController();
+  const signal = waitForSignal();
+  void signal.promise.then((name) => {
+    logger.info({ signal: name }, 'stopping');
+    stop.abort();
+  });
+  try {
+    await runBridge(loaded.config, {
+      env: io.env,
+      logger,
+      signal: stop.signal,
+      onServing: (url) => {
+        io.stdout(`isthmus run: serving ${url} (/metrics, /healthz, /readyz, /api/v1/services, /api/v1/tunnels, /api/v1/events)\n`);
+      },
+    });
+    return 0;
+  } catch (error) {
+    io.stderr(`isthmus run: ${isIsthmusError(error) ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    signal.dispose();
+  }
+}
+
+export interface RunBridgeOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: LogPort;
+  /** Aborting it stops the bridge; `runBridge` then resolves. */
+  readonly signal: AbortSignal;
+  readonly onServing?: (url: string, bridge: Bridge) => void;
+}
+
+/** Builds the adapters from the configuration, starts the bridge and its server, and runs until the signal aborts. */
+export async function runBridge(config: Config, options: RunBridgeOptions): Promise<void> {
+  const { logger, env } = options;
+  if (config.hubble.flowLogFile !== undefined) throw new Error('hubble.flowLogFile is not supported by `isthmus run` yet: point hubble.address at Relay');
+  const counters = new TelemetryState();
+  let kube: KubeParts | undefined;
+  let vmanage: VmanageTunnelCollector | undefined;
+  let hubble: HubbleClient | undefined;
+  let bridge: Bridge | undefined;
+  let served: ServedBridge | undefined;
+  try {
+    const tls = config.hubble.tls;
+    hubble = new HubbleClient({
+      address: config.hubble.address,
+      logger,
+      backoff: { baseMs: config.hubble.reconnect.minBackoff, maxMs: config.hubble.reconnect.maxBackoff },
+      ...(tls.enabled
+        ? {
+            tls: await readHubbleTlsFiles({
+              ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+              ...(tls.certFile === undefined ? {} : { certFile: tls.certFile }),
+              ...(tls.keyFile === undefined ? {} : { keyFile: tls.keyFile }),
+              ...(tls.serverName === undefined ? {} : { serverName: tls.serverName }),
+            }),
+          }
+        : {}),
+    });
+    if (config.vmanage.enabled) {
+      vmanage = await createTunnelCollector({
+        config: config.vmanage,
+        env,
+        clock: systemClock,
+        logger,
+        onRequest: (event) => {
+          counters.recordVmanageRequest(event);
+        },
+        onPoll: (event) => {
+          counters.recordPoll(event);
+        },
+      });
+    }
+    const kubeConfig = new KubeConfig();
+    if (config.kubernetes.kubeconfig === undefined) kubeConfig.loadFromCluster();
+    else kubeConfig.loadFromFile(config.kubernetes.kubeconfig);
+    kube = startKubeParts({
+      kubeConfig,
+      siteLabel: config.kubernetes.siteLabel,
+      siteRanges: config.kubernetes.siteRanges,
+      resyncIntervalMs: config.kubernetes.resyncInterval,
+      tenancy: config.kubernetes.allowedTunnels,
+      reportingInstance: env.POD_NAME ?? hostname(),
+      logger,
+    });
+    const collector = vmanage?.collector;
+    // The first poll at once rather than an interval after start; its failure is data (stale), not fatal.
+    if (collector !== undefined) void collector.poll().finally(() => {
+      if (!options.signal.aborted) collector.start();
+    });
+    const [kubeParts, tunnelCollector, flowSource] = [kube, vmanage, hubble];
+    bridge = startBridge({
+      stores: kube.informers,
+      intents: kube.intents,
+      flows: hubble,
+      tunnels: collector ?? NO_TUNNELS,
+      clock: systemClock,
+      counters,
+      logger,
+      owned: [
+        () => kubeParts.stop(),
+        () => tunnelCollector?.close(),
+        () => {
+          flowSource.close();
+        },
+      ],
+    });
+    served = await serveBridge(bridge, { config: config.telemetry, clusterName: config.cluster.name, serviceVersion: readVersion(), env, logger, tunnelOrder: worstTunnelsFirst });
+    logger.info({ url: served.url }, 'serving');
+    options.onServing?.(served.url, bridge);
+    await abortedOf(options.signal);
+  } finally {
+    await served?.stop();
+    if (bridge !== undefined) await bridge.close();
+    else {
+      // The bridge owns the adapters once it runs; before that they are stopped here.
+      hubble?.close();
+      await vmanage?.close();
+      await kube?.stop();
+    }
+  }
+}
+
+/** vManage disabled: no tunnels, never stale (there is nothing to be fresh about). */
+const NO_TUNNELS: TunnelStatsSource = {
+  readings: () => [],
+  reading: () => undefined,
+  history: () => [],
+  health: () => ({ status: 'ok', lastSuccessAt: undefined, lastAttemptAt: undefined, lastError: undefined, consecutiveFailures: 0, gapMs: 0 }),
+  subscribe: () => () => undefined,
+};
+
+function abortedOf(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => {
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,362 @@
+import { AggregationStore, DEFAULT_RATE_WINDOW_SECONDS } from '../correlate/aggregation-store.ts';
+import type { AggregationReader } from '../correlate/aggregation-reader.ts';
+import { createCorrelationView } from '../correlate/create-correlation-view.ts';
+import { FlowPipeline } from '../correlate/flow-pipeline.ts';
+import type { ServicePath } from '../correlate/service-path.ts';
+import { servicePaths, sloBoundsOf } from '../correlate/service-paths.ts';
+import type { ServicePathTarget } from '../correlate/service-paths.ts';
+import { TunnelPathIndex } from '../correlate/tunnel-path-index.ts';
+import type { Assignment } from '../domain/assignment.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Color } from '../domain/color.ts';
+import type { DecisionReason } from '../domain/decision.ts';
+import type { FlowSource, FlowSourceHealth } from '../domain/flow-source.ts';
+import { parseServiceKey } from '../domain/service.ts';
+import type { ServiceKey } from '../domain/service.ts';
+import type { TunnelReading, TunnelSourceHealth, TunnelStatsSource } from '../domain/tunnel-stats-source.ts';
+import { feedInventory } from '../kube/feed-inventory.ts';
+import { Inventory } from '../kube/inventory.ts';
+import type { EndpointSliceStore, NamespaceStore, NodeStore, ServiceStore } from '../kube/read-store.ts';
+import type { ServiceIntents } from '../kube/service-intents.ts';
+import type { TelemetryView } from '../telemetry/telemetry-view.ts';
+import { realRepeatTimer } from '../vmanage/interval-schedule.ts';
+import type { RepeatTimer } from '../vmanage/interval-schedule.ts';
+import { silentLog } from '../vmanage/log-port.ts';
+import type { LogPort } from '../vmanage/log-port.ts';
+import { bridgeTelemetryView } from './bridge-telemetry-view.ts';
+import type { AdapterCounters } from './bridge-telemetry-view.ts';
+import { desiredAssignment } from './desired-assignment.ts';
+import { RecentEvents } from './recent-events.ts';
+import type { BridgeEvent, BridgeEventInput } from './recent-events.ts';
+import { declaredSlo } from './service-status.ts';
+import type { ServiceStatus } from './service-status.ts';
+import { sitePairFlows } from './site-pair-flows.ts';
+
+/** The informer stores the bridge reads (KubeInformers fits). */
+export interface BridgeStores {
+  readonly services: ServiceStore;
+  readonly endpointSlices: EndpointSliceStore;
+  readonly nodes: NodeStore;
+  readonly namespaces: NamespaceStore;
+}
+
+export interface BridgeParts {
+  readonly stores: BridgeStores;
+  /** Intents over the same stores (annotations and tenancy, with their Events). */
+  readonly intents: ServiceIntents;
+  /** Default: a new one, fed from the stores. */
+  readonly inventory?: Inventory;
+  readonly flows: FlowSource;
+  readonly tunnels: TunnelStatsSource;
+  /** The time flows and tunnel samples are on (simulated in the demo). */
+  readonly clock: Clock;
+  /** Runs the evaluation schedule. Default: setInterval (real time). */
+  readonly timer?: RepeatTimer;
+  /** Clock time between two evaluations of assignments, paths and SLIs. Default 10 s. */
+  readonly evaluateIntervalMs?: number;
+  /** Only site pairs with traffic within this much clock time count for a path. Default 10 min. */
+  readonly pairWindowMs?: number;
+  /** The color traffic of Services without an assignment takes; undefined: not known. */
+  readonly defaultColor?: Color;
+  /** vManage request and poll counters, policy pushes (a TelemetryState fed by the adapters' hooks). */
+  readonly counters?: AdapterCounters;
+  /** Events kept for the API and the demo. Default 200. */
+  readonly maxEvents?: number;
+  readonly logger?: LogPort;
+  /** What the bridge stops on close, after its own loops, last first (informers, collector, sessions). */
+  readonly owned?: readonly (() => void | Promise<void>)[];
+}
+
+export interface ReadinessState {
+  readonly ready: boolean;
+  readonly detail: string;
+}
+
+/** A running bridge. Every read is a snapshot at call time. */
+export interface Bridge {
+  readonly inventory: Inventory;
+  readonly store: AggregationReader;
+  /** What the exporters read. */
+  readonly telemetry: TelemetryView;
+  /** The color a Service's traffic takes now: its assignment, else the fabric default (the world follows this in the demo). */
+  colorOf(key: ServiceKey): Color | undefined;
+  assignments(): Assignment[];
+  services(): ServiceStatus[];
+  service(key: ServiceKey): ServiceStatus | undefined;
+  tunnels(): readonly TunnelReading[];
+  tunnelHealth(): TunnelSourceHealth;
+  flowHealth(): FlowSourceHealth;
+  /** Epoch ms on the bridge's clock. */
+  now(): number;
+  /** Oldest first; the newest `limit` when given. */
+  recentEvents(limit?: number): BridgeEvent[];
+  /** Named readiness conditions: Kubernetes synced, Hubble connected, vManage data fresh. */
+  readiness(): Readonly<Record<string, () => ReadinessState>>;
+  /** Runs one evaluation now (the schedule does it every interval). */
+  evaluate(): void;
+  /** Resolves when the flow stream ends (only after close, or when the source fails for good). */
+  readonly flowsDone: Promise<void>;
+  /** Stops the loops and the owned adapters; idempotent. */
+  close(): Promise<void>;
+}
+
+interface AssignmentEntry {
+  readonly assignment: Assignment;
+  readonly reason: DecisionReason;
+}
+
+export const DEFAULT_EVALUATE_INTERVAL_MS = 10_000;
+export const DEFAULT_PAIR_WINDOW_MS = 10 * 60_000;
+/** The store's rate window (DEFAULT_RATE_WINDOW_SECONDS): a stream silent this long has no rate. */
+const RATE_STALL_MS = DEFAULT_RATE_WINDOW_SECONDS * 1000;
+
+/**
+ * The bridge's runtime: flows from the FlowSource into the correlation pipeline, the inventory fed from
+ * the informer stores, assignments kept level-triggered from the Services' intents (until the optimizer
+ * exists: pinned Services on their pin, auto Services on their most preferred candidate, unmanaged ones
+ * on the fabric default), and on a schedule (and after each tunnel poll) each Service's path health and
+ * SLI on its color from the tunnel readings. Everything is read at export time through `telemetry`.
+ */
+export function startBridge(parts: BridgeParts): Bridge {
+  const { stores, intents, flows, tunnels, clock } = parts;
+  const logger = parts.logger ?? silentLog;
+  const inventory = parts.inventory ?? new Inventory();
+  const store = new AggregationStore();
+  const assignments = new Map<ServiceKey, AssignmentEntry>();
+  const liveAssignments = { get: (key: ServiceKey) => assignments.get(key)?.assignment };
+  const pipeline = new FlowPipeline(createCorrelationView(inventory, liveAssignments), store, { defaultColor: parts.defaultColor });
+  const events = new RecentEvents(parts.maxEvents);
+  const remaps = new Map<string, { service: ServiceKey; from: Color | undefined; to: Color; reason: DecisionReason; count: number }>();
+  let paths = new Map<ServiceKey, ServicePath>();
+  let closed = false;
+
+  const record = (event: BridgeEventInput): void => {
+    const stored = events.add(clock.now(), event);
+    logger.info({ event: stored.type, service: stored.service, from: stored.from, to: stored.to, reason: stored.reason }, stored.message);
+  };
+  const colorOf = (key: ServiceKey): Color | undefined => assignments.get(key)?.assignment.color ?? parts.defaultColor;
+
+  /** Level-triggered: re-reads the Service's intent and converges its assignment. */
+  const reconcile = (key: ServiceKey, fabricColors: readonly Color[]): void => {
+    const resolved = intents.get(key);
+    const current = assignments.get(key);
+    const desired = resolved === undefined ? undefined : desiredAssignment({ intent: resolved.intent, allowed: resolved.allowed, fabricColors, defaultColor: parts.defaultColor });
+    if (desired === undefined) {
+      if (current === undefined) return;
+      assignments.delete(key);
+      record({ type: 'assignment', service: key, from: current.assignment.color, to: undefined, message: `${key}: no longer steered (${resolved === undefined ? 'Service deleted' : 'no SLO or pin'}); its traffic takes the fabric default` });
+      return;
+    }
+    if (current?.assignment.color === desired.color && current.assignment.mode === desired.mode) return;
+    const ref = parseServiceKey(key) ?? { namespace: '', name: key };
+    const from = current?.assignment.color;
+    assignments.set(key, { assignment: { service: ref, color: desired.color, mode: desired.mode, since: clock.now() }, reason: desired.reason });
+    countRemap(key, from, desired.color, desired.reason);
+    record({ type: 'assignment', service: key, from, to: desired.color, mode: desired.mode, reason: desired.reason, message: `${key}: ${from === undefined ? '' : `${from} → `}${desired.color} (${desired.mode}, ${desired.reason})` });
+  };
+
+  const countRemap = (service: ServiceKey, from: Color | undefined, to: Color, reason: DecisionReason): void => {
+    const key = `${service}\u0000${from ?? ''}\u0000${to}\u0000${reason}`;
+    const entry = remaps.get(key);
+    if (entry === undefined) remaps.set(key, { service, from, to, reason, count: 1 });
+    else entry.count++;
+  };
+
+  let fabricColors: readonly Color[] = [];
+  const reconcileKeys = (keys: readonly ServiceKey[]): void => {
+    if (closed) return;
+    for (const key of keys) reconcile(key, fabricColors);
+  };
+
+  let hubbleConnected: boolean | undefined;
+  let hubbleReconnects = 0;
+  const watchHubble = (): void => {
+    const health = flows.health();
+    if (health.reconnects > hubbleReconnects) {
+      record({ type: 'hubble-reconnected', message: `Hubble flow stream re-opened (${health.reconnects} reconnect${health.reconnects === 1 ? '' : 's'} so far)${health.lastError ? `; last error ${health.lastError.code}` : ''}` });
+    } else if (hubbleConnected !== undefined && health.connected !== hubbleConnected) {
+      record(health.connected ? { type: 'hubble-connected', message: 'Hubble flow stream connected' } : { type: 'hubble-disconnected', message: `Hubble flow stream lost${health.lastError ? `: ${health.lastError.code}` : ''}` });
+    } else if (hubbleConnected === undefined && health.connected) {
+      record({ type: 'hubble-connected', message: 'Hubble flow stream connected' });
+    }
+    hubbleConnected = health.connected;
+    hubbleReconnects = health.reconnects;
+  };
+
+  const evaluate = (): void => {
+    if (closed) return;
+    const readings = tunnels.readings();
+    fabricColors = sameColorTunnelColors(readings);
+    const keys = new Set([...inventory.serviceKeys(), ...assignments.keys()]);
+    for (const key of keys) reconcile(key, fabricColors);
+    // A Service gone from the cluster takes its series with it (only once the store has listed: before
+    // that an empty store means "not known yet", not "deleted").
+    if (stores.services.hasSynced()) store.retainServices((key) => inventory.service(key) !== undefined);
+
+    const targets: ServicePathTarget[] = [];
+    for (const key of inventory.serviceKeys()) {
+      const resolved = intents.get(key);
+      targets.push({ service: key, bounds: resolved === undefined ? undefined : sloBoundsOf(resolved.intent) });
+    }
+    const now = clock.now();
+    const next = new Map<ServiceKey, ServicePath>();
+    for (const path of servicePaths({ targets, traffic: store, index: new TunnelPathIndex(readings), colorOf, sinceMs: now - (parts.pairWindowMs ?? DEFAULT_PAIR_WINDOW_MS) })) {
+      next.set(path.service, path);
+      noticeFlip(paths.get(path.service), path);
+    }
+    paths = next;
+    watchHubble();
+  };
+
+  /** An SLI flip is an incident as the Service sees it: worth an event either way. */
+  const noticeFlip = (before: ServicePath | undefined, after: ServicePath): void => {
+    const was = before?.compliant;
+    const now = after.compliant;
+    if (now === 0 && was !== 0) {
+      const worst = after.worst;
+      const measured = worst === undefined ? '' : ` (${Math.round(worst.latencySeconds * 1000)} ms, ${Math.round(worst.jitterSeconds * 1000)} ms jitter, ${(worst.lossRatio * 100).toFixed(2)}% loss)`;
+      record({ type: 'slo-violated', service: after.service, to: after.color, message: `${after.service}: SLO violated on ${after.color ?? 'no color'}${measured}` });
+    } else if (now === 1 && was === 0) {
+      record({ type: 'slo-recovered', service: after.service, to: after.color, message: `${after.service}: SLO met again on ${after.color ?? 'no color'}` });
+    }
+  };
+
+  const disconnectInventory = feedInventory(stores, inventory, reconcileKeys);
+  const disconnectIntents = intents.connect(reconcileKeys);
+  // After each poll, not only on the schedule: a brownout shows as soon as the data does. Deferred, so a
+  // listener never runs the evaluation inside the collector's own notification.
+  let pending = false;
+  const unsubscribeTunnels = tunnels.subscribe(() => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      evaluate();
+    });
+  });
+  const cancelSchedule = (parts.timer ?? realRepeatTimer).repeat(parts.evaluateIntervalMs ?? DEFAULT_EVALUATE_INTERVAL_MS, evaluate);
+
+  const abort = new AbortController();
+  let newestFlowNs = 0n;
+  /**
+   * The "now" of flow rates: the start of the newest flow's second while the stream is current, so that
+   * a stream running a little behind the clock (Relay buffering, a fast simulated clock) is not read as
+   * a drop in traffic; the clock once the stream has been silent for a whole rate window, so that rates
+   * of a stalled stream fall to zero instead of freezing.
+   */
+  const rateNowMs = (): number => {
+    const now = clock.now();
+    const newestSecondMs = Math.floor(Number(newestFlowNs / 1_000_000n) / 1000) * 1000;
+    return now - newestSecondMs > RATE_STALL_MS ? now : Math.min(now, newestSecondMs);
+  };
+  const flowsDone = (async () => {
+    try {
+      for await (const event of flows.events(abort.signal)) {
+        if (event.kind !== 'flow') continue;
+        pipeline.push(event.flow);
+        if (event.flow.timeNs > newestFlowNs) newestFlowNs = event.flow.timeNs;
+      }
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'ISTHMUS_E_FLOW_SOURCE';
+      record({ type: 'flow-source-failed', message: `the flow stream ended: ${code}: ${error instanceof Error ? error.message : String(error)}` });
+      logger.warn({ err: error }, 'flow stream failed; serving the flows counted so far');
+    }
+  })();
+  evaluate();
+
+  const statusOf = (key: ServiceKey, pairs: ReturnType<typeof sitePairFlows>, rateNow: number): ServiceStatus | undefined => {
+    const resolved = intents.get(key);
+    const ref = parseServiceKey(key);
+    if (resolved === undefined || ref === undefined) return undefined;
+    const entry = assignments.get(key);
+    const summary = store.serviceSummary(key, rateNow);
+    return {
+      key,
+      namespace: ref.namespace,
+      name: ref.name,
+      mode: resolved.intent.mode,
+      slo: declaredSlo(resolved.intent),
+      assignment: entry?.assignment,
+      reason: entry?.reason,
+      color: colorOf(key),
+      path: paths.get(key),
+      flows: summary?.flows ?? 0,
+      flowsPerSecond: summary?.flowsPerSecond ?? 0,
+      sitePairs: pairs.get(key) ?? [],
+    };
+  };
+
+  let closing: Promise<void> | undefined;
+  const bridge: Bridge = {
+    inventory,
+    store,
+    telemetry: bridgeTelemetryView({
+      tunnels,
+      flows,
+      store,
+      counters: parts.counters,
+      paths: () => paths.values(),
+      colorOf,
+      intents: () => inventory.serviceKeys().map((key) => intents.get(key)),
+      assignments: () => [...assignments.values()].map((entry) => entry.assignment),
+      remaps: () => remaps.values(),
+    }),
+    colorOf,
+    assignments: () => [...assignments.values()].map((entry) => entry.assignment),
+    services: () => {
+      const pairs = sitePairFlows(store);
+      const now = rateNowMs();
+      return inventory.serviceKeys().flatMap((key) => statusOf(key, pairs, now) ?? []);
+    },
+    service: (key) => (inventory.service(key) === undefined ? undefined : statusOf(key, sitePairFlows(store), rateNowMs())),
+    tunnels: () => tunnels.readings(),
+    tunnelHealth: () => tunnels.health(),
+    flowHealth: () => flows.health(),
+    now: () => clock.now(),
+    recentEvents: (limit) => events.list(limit),
+    readiness: () => ({
+      kubernetes: () => {
+        const synced = stores.services.hasSynced() && stores.endpointSlices.hasSynced() && stores.nodes.hasSynced() && stores.namespaces.hasSynced();
+        return { ready: synced, detail: synced ? `${inventory.serviceKeys().length} Services known` : 'informers still listing' };
+      },
+      hubble: () => {
+        const health = flows.health();
+        return { ready: health.connected, detail: health.connected ? 'flow stream connected' : `not connected${health.lastError ? `: ${health.lastError.code}` : ''}` };
+      },
+      vmanage: () => {
+        const health = tunnels.health();
+        return { ready: health.status === 'ok', detail: health.status === 'stale' && health.lastError ? `stale: ${health.lastError.code}` : health.status };
+      },
+    }),
+    evaluate,
+    flowsDone,
+    close: () => {
+      closing ??= (async () => {
+        closed = true;
+        cancelSchedule();
+        unsubscribeTunnels();
+        disconnectIntents();
+        disconnectInventory();
+        abort.abort();
+        await flowsDone;
+        for (const stop of [...(parts.owned ?? [])].reverse()) {
+          try {
+            await stop();
+          } catch (error) {
+            logger.warn({ err: error }, 'an adapter failed to stop cleanly');
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+  return bridge;
+}
+
+/** The colors the fabric has same-color tunnels of: what an app-route policy can steer a Service onto. */
+function sameColorTunnelColors(readings: readonly TunnelReading[]): Color[] {
+  const colors = new Set<Color>();
+  for (const reading of readings) if (reading.tunnel.key.local.color === reading.tunnel.key.remote.color) colors.add(reading.tunnel.key.local.color);
+  return [...colors];
+}

@@ -91,7 +91,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   let kube: WorldKube;
   let hubble: WorldHubble;
   try {
-    vmanage = await startWorldVmanage(context, options.vmanage);
+    vmanage = await startWorldVmanage(context, { applyPolicy: true, ...options.vmanage });
     emulators.push(vmanage);
     kube = await startWorldKube(context, options.kube);
     emulators.push(kube);

@@ -1,5 +1,6 @@
 import { formatConfigDuration } from '../../src/config/config-duration.ts';
 import type { SimulationContext, StartedEmulator } from '../started-emulator.ts';
+import { policyColorSelector } from './policy-color-selector.ts';
 import type { SlaClass } from './sla-class-set.ts';
 import { startVmanageEmulator } from './vmanage-emulator.ts';
 import type { VmanageEmulator, VmanageEmulatorOptions } from './vmanage-emulator.ts';
@@ -22,6 +23,13 @@ export interface WorldVmanageOptions {
   readonly bulkPerMinute?: number;
   readonly slaClasses?: readonly SlaClass[];
   readonly maxRowsPerQuery?: number;
+  /**
+   * Let the centralized policy activated on this vManage steer the world's traffic (the closed loop:
+   * Isthmus pushes, the fabric obeys, the telemetry shows it). The world's color selector is taken
+   * over at the first activation that takes effect, so until Isthmus pushes, whatever selector the
+   * composition set stays. Default false.
+   */
+  readonly applyPolicy?: boolean;
   /** Any other emulator setting (faults, JWT, TLS, …). */
   readonly emulator?: Partial<Omit<VmanageEmulatorOptions, 'dataSource' | 'clock' | 'realClock'>>;
 }
@@ -61,6 +69,13 @@ export async function startWorldVmanage(context: SimulationContext, options: Wor
     ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
     ...(options.bulkPerMinute === undefined ? {} : { bulkPerMinute: options.bulkPerMinute }),
   });
+  if (options.applyPolicy === true) {
+    const selector = policyColorSelector(context.world, (timeMs) => emulator.policy.effectiveAt(timeMs));
+    const unsubscribe = emulator.policy.onChange(() => {
+      context.world.setColorSelector(selector);
+      unsubscribe();
+    });
+  }
   const { username, password } = emulator.credentials;
   const idle = options.sessionIdleTimeoutMs ?? options.emulator?.sessionIdleTimeoutMs ?? 30 * 60_000;
   const limits = `${options.requestsPerSecond ?? options.emulator?.requestsPerSecond ?? 100} req/s, bulk ${options.bulkPerMinute ?? options.emulator?.bulkPerMinute ?? 48}/min`;

@@ -9,6 +9,8 @@ import { EmulatorFaults } from './emulator-faults.ts';
 import type { RetryAfterSetting } from './emulator-faults.ts';
 import { errorEnvelope } from './envelope.ts';
 import { LOGIN_PAGE_HTML } from './login-page.ts';
+import { PolicyRoutes } from './policy-routes.ts';
+import type { PolicyEmulation } from './policy-routes.ts';
 import { cookieValue, htmlReply, jsonReply, readBody, textReply, writeReply } from './reply.ts';
 import type { Reply } from './reply.ts';
 import { SessionStore } from './session-store.ts';
@@ -74,6 +76,10 @@ export interface VmanageEmulatorOptions {
   readonly pageSize?: number;
   /** Scroll contexts live this long after each use. Default 5 min. */
   readonly scrollTtlMs?: number;
+  /** How long policy activation tasks run, on `clock`. Default 8 s. */
+  readonly activationDelayMs?: number;
+  /** `POST /template/policy/vsmart` answers an empty body (default, as some releases do) or `{"policyId"}`. */
+  readonly policyCreateResponse?: 'empty' | 'id';
 }
 
 export interface EmulatorRequestRecord {
@@ -101,6 +107,8 @@ export interface VmanageEmulator {
   readonly credentials: { readonly username: string; readonly password: string };
   readonly faults: EmulatorFaults;
   readonly stats: EmulatorStats;
+  /** The centralized-policy API's state, knobs and request log (with bodies). */
+  readonly policy: PolicyEmulation;
   /** Every session id, XSRF token and JWT handed out: what must never show up in a client's logs. */
   issuedSecrets(): readonly string[];
   close(): Promise<void>;
@@ -157,6 +165,13 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
     pageSize: options.pageSize ?? 10_000,
     defaultCount: 1000,
     scrollTtlMs: options.scrollTtlMs ?? 5 * 60_000,
+  });
+  const policy = new PolicyRoutes({
+    dataSource: options.dataSource,
+    clock,
+    username,
+    ...(options.activationDelayMs === undefined ? {} : { activationDelayMs: options.activationDelayMs }),
+    ...(options.policyCreateResponse === undefined ? {} : { policyCreateResponse: options.policyCreateResponse }),
   });
   const stats: MutableStats = { logins: 0, failedLogins: 0, jwtLogins: 0, jwtRefreshes: 0, logouts: 0, maxConcurrentBulk: 0, requests: [] };
   let bulkInFlight = 0;
@@ -306,6 +321,8 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
     if (path === '/dataservice/client/about' && method === 'GET') {
       return jsonReply(200, { data: { title: 'Cisco Catalyst SD-WAN Manager', version, applicationVersion: version, applicationServer: 'vmanage' } });
     }
+    const policyReply = await policy.handle(method, url, body);
+    if (policyReply !== undefined) return policyReply;
     const reply = await telemetry.handle(method, url, body);
     return reply ?? jsonReply(404, errorEnvelope('Resource not found', `No resource at ${method} ${path}`));
   }
@@ -378,6 +395,7 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
     credentials: { username, password },
     faults,
     stats,
+    policy,
     issuedSecrets: () => store.issuedSecrets(),
     close: () =>
       new Promise<void>((resolve) => {

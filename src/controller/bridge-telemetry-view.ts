@@ -33,6 +33,8 @@ export interface BridgeTelemetrySources {
   readonly intents: () => Iterable<ResolvedServiceIntent | undefined>;
   readonly assignments: () => Iterable<Assignment>;
   readonly remaps: () => Iterable<{ readonly service: ServiceKey; readonly from: Color | undefined; readonly to: Color; readonly reason: DecisionReason; readonly count: number }>;
+  /** Whether this instance leads now (the Leadership gate's isLeader). */
+  readonly leader: () => boolean;
 }
 
 const EMPTY_HISTOGRAM: HistogramSnapshot = { boundaries: [], bucketCounts: [0], sum: 0, count: 0 };
@@ -56,6 +58,7 @@ export function bridgeTelemetryView(sources: BridgeTelemetrySources): TelemetryV
     hubbleFlows: () => sources.store.totals().flows,
     hubbleLostEvents: () => Object.entries(sources.flows.health().lostEvents).map(([source, count]) => ({ source, count })),
     hubbleConnected: () => sources.flows.health().connected,
+    leader: () => sources.leader(),
     vmanageRequests: () => sources.counters?.vmanageRequests() ?? [],
     vmanagePollDurations: () => sources.counters?.vmanagePollDurations() ?? EMPTY_HISTOGRAM,
   };

@@ -10,7 +10,10 @@ import type { ReadStore, StoreListener } from '../kube/read-store.ts';
 import { ServiceIntents } from '../kube/service-intents.ts';
 import { testFlow, T0_MS } from '../correlate/testdata/test-flow.ts';
 import type { RepeatTimer } from '../vmanage/interval-schedule.ts';
+import type { Assignment } from '../domain/assignment.ts';
 import { startBridge } from './bridge.ts';
+import type { BridgeParts } from './bridge.ts';
+import { Leadership } from './leadership.ts';
 import { getService, listServices, listTunnels } from './api-v1.ts';
 
 class MemoryStore<T> implements ReadStore<T> {
@@ -114,7 +117,7 @@ const slice = (name: string, ip: string, nodeName: string): EndpointSlice => ({
   endpoints: [{ ip, ready: true, podName: `${name}-pod`, namespace: 'shop', nodeName }],
 });
 
-function setup() {
+function setup(extra: Pick<BridgeParts, 'leadership' | 'push'> = {}) {
   const services = new MemoryStore<Service>();
   const endpointSlices = new MemoryStore<EndpointSlice>();
   const nodes = new MemoryStore<ClusterNode>();
@@ -138,7 +141,7 @@ function setup() {
       return () => undefined;
     },
   };
-  const bridge = startBridge({ stores: { services, endpointSlices, nodes, namespaces }, intents, flows, tunnels, clock: { now: () => now }, timer, defaultColor: 'public-internet' });
+  const bridge = startBridge({ stores: { services, endpointSlices, nodes, namespaces }, intents, flows, tunnels, clock: { now: () => now }, timer, defaultColor: 'public-internet', ...extra });
   return { bridge, services, flows, tunnels, tick: () => {
       for (const tick of ticks) tick();
     },
@@ -223,6 +226,51 @@ describe('startBridge', () => {
       source: { status: 'ok', lastError: null },
       tunnels: [{ name: '10.0.0.1:mpls-10.0.0.2:mpls', localSiteId: 100, state: 'up', latencySeconds: 0.02, sampleTime: '2025-01-01T00:00:00.000Z', stale: false }],
     });
+    await bridge.close();
+  });
+
+  it('decides and pushes only while leading, and stops at once when leadership is lost', async () => {
+    const leadership = new Leadership('pod-a_x', { elected: true });
+    const pushes: { readonly assignments: readonly Assignment[]; readonly term: AbortSignal }[] = [];
+    const { bridge, services, tick: evaluate } = setup({ leadership, push: (assignments, term) => void pushes.push({ assignments, term }) });
+    // A follower decides nothing (not even on intent changes) and pushes nothing.
+    services.set('shop/payments', service('payments', '10.96.0.20', { 'isthmus.io/tunnel': 'public-internet' }));
+    evaluate();
+    expect(bridge.assignments()).toEqual([]);
+    expect(pushes).toHaveLength(0);
+    expect(bridge.telemetry.leader()).toBe(false);
+    expect(bridge.readiness().leadership?.()).toEqual({ ready: true, detail: 'follower (pod-a_x); no leader observed' });
+
+    // Gaining leadership decides and pushes at once, with the term's signal.
+    leadership.setLeading(true);
+    expect(bridge.assignments().map((a) => `${a.service.name}:${a.color}`).sort()).toEqual(['ledger:mpls', 'payments:public-internet']);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]?.assignments).toHaveLength(2);
+    expect(pushes[0]?.term.aborted).toBe(false);
+    expect(bridge.telemetry.leader()).toBe(true);
+    evaluate();
+    expect(pushes).toHaveLength(2);
+
+    // Losing it aborts the term (a push in flight stops) and drops the assignments without events.
+    const events = bridge.recentEvents().length;
+    leadership.setLeading(false);
+    leadership.observeLeader('pod-b_y');
+    expect(pushes.every((push) => push.term.aborted)).toBe(true);
+    expect(bridge.assignments()).toEqual([]);
+    evaluate();
+    services.set('shop/payments', service('payments', '10.96.0.20', { 'isthmus.io/tunnel': 'mpls' }));
+    expect(pushes).toHaveLength(2);
+    expect(bridge.assignments()).toEqual([]);
+    expect(bridge.recentEvents()).toHaveLength(events);
+    expect(bridge.readiness().leadership?.()).toEqual({ ready: true, detail: 'follower (pod-a_x); leader pod-b_y' });
+    await bridge.close();
+  });
+
+  it('leads alone without leader election', async () => {
+    const { bridge } = setup();
+    expect(bridge.leadership.isLeader()).toBe(true);
+    expect(bridge.telemetry.leader()).toBe(true);
+    expect(bridge.readiness().leadership?.()).toEqual({ ready: true, detail: 'leader (standalone, leader election disabled)' });
     await bridge.close();
   });
 });

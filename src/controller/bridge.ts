@@ -26,6 +26,7 @@ import type { LogPort } from '../vmanage/log-port.ts';
 import { bridgeTelemetryView } from './bridge-telemetry-view.ts';
 import type { AdapterCounters } from './bridge-telemetry-view.ts';
 import { desiredAssignment } from './desired-assignment.ts';
+import { Leadership } from './leadership.ts';
 import { RecentEvents } from './recent-events.ts';
 import type { BridgeEvent, BridgeEventInput } from './recent-events.ts';
 import { declaredSlo } from './service-status.ts';
@@ -65,7 +66,17 @@ export interface BridgeParts {
   readonly logger?: LogPort;
   /** What the bridge stops on close, after its own loops, last first (informers, collector, sessions). */
   readonly owned?: readonly (() => void | Promise<void>)[];
+  /** Who decides. Default: Leadership.standalone(), always the leader (no election). */
+  readonly leadership?: Leadership;
+  /**
+   * The push path: called with the current assignments after each evaluation, only while leading,
+   * through the gate (`leadership.ifLeader`), with the term's signal, which is aborted the moment
+   * leadership is lost. A rejection is logged; the next evaluation pushes again (level-triggered).
+   */
+  readonly push?: AssignmentPush;
 }
+
+export type AssignmentPush = (assignments: readonly Assignment[], term: AbortSignal) => void | Promise<void>;
 
 export interface ReadinessState {
   readonly ready: boolean;
@@ -90,7 +101,9 @@ export interface Bridge {
   now(): number;
   /** Oldest first; the newest `limit` when given. */
   recentEvents(limit?: number): BridgeEvent[];
-  /** Named readiness conditions: Kubernetes synced, Hubble connected, vManage data fresh. */
+  /** The gate every decide and push path consults. */
+  readonly leadership: Leadership;
+  /** Named readiness conditions: Kubernetes synced, Hubble connected, vManage data fresh, and leadership (always ready: detail only). */
   readiness(): Readonly<Record<string, () => ReadinessState>>;
   /** Runs one evaluation now (the schedule does it every interval). */
   evaluate(): void;
@@ -120,6 +133,7 @@ const RATE_STALL_MS = DEFAULT_RATE_WINDOW_SECONDS * 1000;
 export function startBridge(parts: BridgeParts): Bridge {
   const { stores, intents, flows, tunnels, clock } = parts;
   const logger = parts.logger ?? silentLog;
+  const leadership = parts.leadership ?? Leadership.standalone();
   const inventory = parts.inventory ?? new Inventory();
   const store = new AggregationStore();
   const assignments = new Map<ServiceKey, AssignmentEntry>();
@@ -163,8 +177,9 @@ export function startBridge(parts: BridgeParts): Bridge {
   };
 
   let fabricColors: readonly Color[] = [];
+  // Only the leader decides: a follower converges nothing, so it holds no assignment to push.
   const reconcileKeys = (keys: readonly ServiceKey[]): void => {
-    if (closed) return;
+    if (closed || !leadership.isLeader()) return;
     for (const key of keys) reconcile(key, fabricColors);
   };
 
@@ -188,7 +203,7 @@ export function startBridge(parts: BridgeParts): Bridge {
     const readings = tunnels.readings();
     fabricColors = sameColorTunnelColors(readings);
     const keys = new Set([...inventory.serviceKeys(), ...assignments.keys()]);
-    for (const key of keys) reconcile(key, fabricColors);
+    if (leadership.isLeader()) for (const key of keys) reconcile(key, fabricColors);
     // A Service gone from the cluster takes its series with it (only once the store has listed: before
     // that an empty store means "not known yet", not "deleted").
     if (stores.services.hasSynced()) store.retainServices((key) => inventory.service(key) !== undefined);
@@ -206,7 +221,35 @@ export function startBridge(parts: BridgeParts): Bridge {
     }
     paths = next;
     watchHubble();
+    pushAssignments();
   };
+
+  const pushAssignments = (): void => {
+    const push = parts.push;
+    if (push === undefined) return;
+    const snapshot = [...assignments.values()].map((entry) => entry.assignment);
+    leadership.ifLeader((term) => {
+      try {
+        void Promise.resolve(push(snapshot, term)).catch((error: unknown) => {
+          if (!term.aborted) logger.warn({ err: error }, 'policy push failed; the next evaluation retries');
+        });
+      } catch (error) {
+        logger.warn({ err: error }, 'policy push failed; the next evaluation retries');
+      }
+    });
+  };
+
+  /*
+   * Gaining leadership: decide everything now rather than at the next tick. Losing it: drop the
+   * assignments without events or remap counts, since they are no longer this instance's to keep; the
+   * new leader's (and vManage's active policy) are the truth. Until the policy adapter can read the
+   * active policy back, a follower attributes flows to the fabric default color.
+   */
+  const unsubscribeLeadership = leadership.onChange((leading) => {
+    if (closed) return;
+    if (leading) evaluate();
+    else assignments.clear();
+  });
 
   /** An SLI flip is an incident as the Service sees it: worth an event either way. */
   const noticeFlip = (before: ServicePath | undefined, after: ServicePath): void => {
@@ -291,6 +334,7 @@ export function startBridge(parts: BridgeParts): Bridge {
   const bridge: Bridge = {
     inventory,
     store,
+    leadership,
     telemetry: bridgeTelemetryView({
       tunnels,
       flows,
@@ -301,6 +345,7 @@ export function startBridge(parts: BridgeParts): Bridge {
       intents: () => inventory.serviceKeys().map((key) => intents.get(key)),
       assignments: () => [...assignments.values()].map((entry) => entry.assignment),
       remaps: () => remaps.values(),
+      leader: () => leadership.isLeader(),
     }),
     colorOf,
     assignments: () => [...assignments.values()].map((entry) => entry.assignment),
@@ -328,6 +373,9 @@ export function startBridge(parts: BridgeParts): Bridge {
         const health = tunnels.health();
         return { ready: health.status === 'ok', detail: health.status === 'stale' && health.lastError ? `stale: ${health.lastError.code}` : health.status };
       },
+      // Detail only, never unready: a ServiceMonitor scrapes only ready endpoints, and the followers'
+      // flow metrics must be scraped too (see leadershipCheck in readiness-checks.ts).
+      leadership: () => ({ ready: true, detail: leadership.describe() }),
     }),
     evaluate,
     flowsDone,
@@ -335,6 +383,7 @@ export function startBridge(parts: BridgeParts): Bridge {
       closing ??= (async () => {
         closed = true;
         cancelSchedule();
+        unsubscribeLeadership();
         unsubscribeTunnels();
         disconnectIntents();
         disconnectInventory();

@@ -23,6 +23,7 @@ const DESIGN_CATALOG: Readonly<Record<string, readonly string[]>> = {
   isthmus_hubble_flows_total: [],
   isthmus_hubble_lost_events_total: ['source'],
   isthmus_hubble_connected: [],
+  isthmus_leader: [],
   isthmus_vmanage_requests_total: ['endpoint', 'code'],
   isthmus_vmanage_poll_duration_seconds: [],
 };

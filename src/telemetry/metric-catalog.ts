@@ -242,6 +242,16 @@ export const METRIC_CATALOG = [
     overflow: 'min',
   }),
   spec({
+    id: 'leader',
+    prometheusName: 'isthmus_leader',
+    otelName: 'isthmus.leader',
+    kind: 'gauge',
+    unit: '',
+    help: '1 while this instance holds the leader Lease (decides and pushes policy), else 0.',
+    labels: [],
+    overflow: 'max',
+  }),
+  spec({
     id: 'vmanageRequests',
     prometheusName: 'isthmus_vmanage_requests_total',
     otelName: 'isthmus.vmanage.requests',

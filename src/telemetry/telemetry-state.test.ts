@@ -36,6 +36,9 @@ describe('TelemetryState', () => {
     expect(state.hubbleFlows()).toBe(42);
     expect([...state.hubbleLostEvents()]).toEqual([{ source: 'HUBBLE_RING_BUFFER', count: 7 }]);
     expect(state.hubbleConnected()).toBe(true);
+    expect(state.leader()).toBe(false);
+    state.setLeader(true);
+    expect(state.leader()).toBe(true);
     expect(() => {
       state.countHubbleFlows(-1);
     }).toThrow(RangeError);

@@ -83,6 +83,7 @@ export class TelemetryState implements TelemetryView {
   #hubbleFlows = 0;
   readonly #lostEvents = new KeyedCounter<LostEventCount>();
   #hubbleConnected = false;
+  #leader = false;
   readonly #vmanageRequests = new KeyedCounter<VmanageRequestCount>();
   readonly #pollDurations: DurationHistogram;
 
@@ -136,6 +137,10 @@ export class TelemetryState implements TelemetryView {
 
   setHubbleConnected(connected: boolean): void {
     this.#hubbleConnected = connected;
+  }
+
+  setLeader(leading: boolean): void {
+    this.#leader = leading;
   }
 
   /** Fits VmanageSessionOptions.onRequest. */
@@ -192,6 +197,10 @@ export class TelemetryState implements TelemetryView {
 
   hubbleConnected(): boolean {
     return this.#hubbleConnected;
+  }
+
+  leader(): boolean {
+    return this.#leader;
   }
 
   vmanageRequests(): Iterable<VmanageRequestCount> {

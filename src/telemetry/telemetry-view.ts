@@ -117,6 +117,8 @@ export interface TelemetryView extends ServiceTelemetryView {
   hubbleFlows(): number;
   hubbleLostEvents(): Iterable<LostEventCount>;
   hubbleConnected(): boolean;
+  /** Whether this instance holds the leader Lease now (always true for a bridge without leader election). */
+  leader(): boolean;
   vmanageRequests(): Iterable<VmanageRequestCount>;
   vmanagePollDurations(): HistogramSnapshot;
 }

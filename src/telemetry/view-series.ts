@@ -153,6 +153,8 @@ export function viewSeries(view: TelemetryView, id: ScalarMetricId): Iterable<Sa
       return lostEvents(view);
     case 'hubbleConnected':
       return [{ labels: [], value: flag(view.hubbleConnected()) }];
+    case 'leader':
+      return [{ labels: [], value: flag(view.leader()) }];
     case 'vmanageRequests':
       return vmanageRequests(view);
   }

@@ -101,7 +101,8 @@ describe('isthmus run', () => {
       expect(metrics).toMatch(/^isthmus_hubble_connected 1$/m);
       expect(metrics).toMatch(/^isthmus_vmanage_requests_total\{endpoint="[^"]+",code="200"\} [1-9]/m);
       const ready = await fetch(`${url ?? ''}/readyz`);
-      expect(((await ready.json()) as { checks: { name: string }[] }).checks.map((check) => check.name).sort()).toEqual(['hubble', 'kubernetes', 'vmanage']);
+      expect(((await ready.json()) as { checks: { name: string }[] }).checks.map((check) => check.name).sort()).toEqual(['hubble', 'kubernetes', 'leadership', 'vmanage']);
+      expect(metrics).toMatch(/^isthmus_leader 1$/m);
     } finally {
       stop.abort();
       await running;

@@ -9,7 +9,11 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/config-schema.ts';
 import { formatConfigProblem } from '../../config/config-problem.ts';
 import { startBridge } from '../../controller/bridge.ts';
-import type { Bridge } from '../../controller/bridge.ts';
+import type { AssignmentPush, Bridge } from '../../controller/bridge.ts';
+import { electLeadership } from '../../controller/elect-leadership.ts';
+import type { ElectedLeadership } from '../../controller/elect-leadership.ts';
+import { leaseIdentity } from '../../controller/lease-identity.ts';
+import { createLeaseLock } from '../../kube/lease-lock.ts';
 import { serveBridge } from '../../controller/serve-bridge.ts';
 import type { ServedBridge } from '../../controller/serve-bridge.ts';
 import { startKubeParts } from '../../controller/start-kube-parts.ts';
@@ -40,6 +44,12 @@ and exports over OTLP and to InfluxDB when telemetry.otlp / telemetry.influx are
 
 Assignments, until the optimizer lands: pinned Services on their pin, Services with an SLO on their most
 preferred candidate color, the others on the fabric default. Nothing is pushed to vManage yet.
+
+With kubernetes.leaderElection.enabled (the default), replicas elect one leader through a
+coordination.k8s.io Lease (leaseNamespace, else POD_NAMESPACE, else the kubeconfig's namespace); only the
+leader decides assignments, followers observe and export telemetry. The identity is POD_NAME (else the
+hostname) plus a random suffix. /readyz details leader or follower (followers stay ready) and /metrics
+has isthmus_leader.
 
 Stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a clean stop, 1 when an adapter cannot be
 built or the server cannot listen, 2 on a configuration error.
@@ -93,6 +103,13 @@ export interface RunBridgeOptions {
   /** Aborting it stops the bridge; `runBridge` then resolves. */
   readonly signal: AbortSignal;
   readonly onServing?: (url: string, bridge: Bridge) => void;
+  /** The push path, gated by leadership (see BridgeParts.push). */
+  readonly push?: AssignmentPush;
+  /**
+   * Release the Lease on stop so a follower takes over at its next attempt. Default true; false leaves
+   * it to expire, as a killed process would (tests).
+   */
+  readonly releaseLeaseOnStop?: boolean;
 }
 
 /** Builds the adapters from the configuration, starts the bridge and its server, and runs until the signal aborts. */
@@ -105,6 +122,7 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
   let hubble: HubbleClient | undefined;
   let bridge: Bridge | undefined;
   let served: ServedBridge | undefined;
+  let elected: ElectedLeadership | undefined;
   try {
     const tls = config.hubble.tls;
     hubble = new HubbleClient({
@@ -148,6 +166,25 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       reportingInstance: env.POD_NAME ?? hostname(),
       logger,
     });
+    const election = config.kubernetes.leaderElection;
+    if (election.enabled) {
+      const namespace = election.leaseNamespace ?? nonEmpty(env.POD_NAMESPACE) ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+      elected = electLeadership({
+        lock: createLeaseLock(kubeConfig, namespace, election.leaseName),
+        identity: leaseIdentity(env, hostname()),
+        leaseDurationMs: election.leaseDuration,
+        renewDeadlineMs: election.renewDeadline,
+        retryPeriodMs: election.retryPeriod,
+        releaseOnStop: options.releaseLeaseOnStop ?? true,
+        logger,
+      });
+      logger.info({ identity: elected.leadership.identity, lease: `${namespace}/${election.leaseName}` }, 'campaigning for leadership');
+      // Step down in the same tick as the stop request: no push may start while the rest shuts down.
+      const { leadership } = elected;
+      options.signal.addEventListener('abort', () => {
+        leadership.setLeading(false);
+      }, { once: true });
+    }
     const collector = vmanage?.collector;
     // The first poll at once rather than an interval after start; its failure is data (stale), not fatal.
     if (collector !== undefined) void collector.poll().finally(() => {
@@ -162,6 +199,8 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       clock: systemClock,
       counters,
       logger,
+      ...(elected === undefined ? {} : { leadership: elected.leadership }),
+      ...(options.push === undefined ? {} : { push: options.push }),
       owned: [
         () => kubeParts.stop(),
         () => tunnelCollector?.close(),
@@ -175,6 +214,8 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
     options.onServing?.(served.url, bridge);
     await abortedOf(options.signal);
   } finally {
+    // Leadership first: pushing stops at once and a follower takes over while the rest shuts down.
+    await elected?.stop();
     await served?.stop();
     if (bridge !== undefined) await bridge.close();
     else {
@@ -194,6 +235,10 @@ const NO_TUNNELS: TunnelStatsSource = {
   health: () => ({ status: 'ok', lastSuccessAt: undefined, lastAttemptAt: undefined, lastError: undefined, consecutiveFailures: 0, gapMs: 0 }),
   subscribe: () => () => undefined,
 };
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
 
 function abortedOf(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
  * datasource variable, the same templating and a unique id, and every query is written once against the
  * metric catalog (src/telemetry/metric-catalog.ts) and the recording rules (rules/*.rules.yaml).
  *
- *   npx node scripts/build-dashboards.ts     writes dashboards/*.json
+ *   npm run build:assets           writes dashboards/*.json (then the deploy assets)
  *
  * test/dashboards/dashboards.test.ts fails when the files are not what this produces; after changing a
  * dashboard here, run it, then scripts/build-deploy-assets.ts (the ConfigMaps embed the JSON).

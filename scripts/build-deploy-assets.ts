@@ -4,7 +4,7 @@
  *   prometheus-rule.yaml      one PrometheusRule holding every group of rules/*.rules.yaml
  *   grafana-dashboards.yaml   one ConfigMap per dashboards/*.json, labelled for Grafana's sidecar
  *
- *   npx node scripts/build-deploy-assets.ts
+ *   npm run build:assets
  *
  * The rule files and dashboards stay the sources (plain Prometheus and Grafana provisioning use them as
  * they are); test/rules/deploy-assets.test.ts fails when the generated files are not what this produces.

@@ -11,6 +11,7 @@ import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerObserveCommand } from './commands/observe.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -41,6 +42,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDemoCommand(program, context);
   registerObserveCommand(program, context);
   registerRunCommand(program, context);
+  registerExplainCommand(program, context);
   return program;
 }
 

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PairStatus } from '../correlate/path-on-color.ts';
 import type { PathVerdict } from '../correlate/service-path.ts';
 import type { AssignmentMode } from '../domain/assignment.ts';
-import type { DecisionReason } from '../domain/decision.ts';
+import type { CandidateEvaluation, DecisionReason, DecisionRecord, MeasuredValues } from '../domain/decision.ts';
+import { explainDecision } from '../optimizer/explain-decision.ts';
 import type { TunnelSourceHealth, TunnelReading } from '../domain/tunnel-stats-source.ts';
 import type { TunnelState } from '../domain/tunnel-sample.ts';
 import type { ServiceStatus } from './service-status.ts';
@@ -52,6 +53,37 @@ export interface ServiceJson {
   readonly flows: number;
   readonly flowsPerSecond: number;
   readonly sitePairs: readonly ServicePairJson[];
+  /** The optimizer's last decision in brief; null before one, on a follower, or when not steered. */
+  readonly decision: DecisionSummaryJson | null;
+}
+
+export interface DecisionSummaryJson {
+  readonly time: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly mode: AssignmentMode;
+  readonly reason: DecisionReason;
+  readonly message: string;
+}
+
+export interface CandidateJson {
+  readonly color: string;
+  readonly compliant: boolean | null;
+  readonly margin: number | null;
+  readonly verdict: string | null;
+  readonly limitingBound: string | null;
+  readonly measured: { readonly latencySeconds: number; readonly jitterSeconds: number; readonly lossRatio: number } | null;
+  readonly healthySince: string | null;
+  readonly pairs: readonly { readonly srcSite: number; readonly dstSite: number; readonly status: string; readonly measured: MeasuredValues | null; readonly margin: number | null }[];
+}
+
+/** `GET /api/v1/services/{ns}/{name}`: the whole record, for `isthmus explain -o json` and tools. */
+export interface DecisionJson extends DecisionSummaryJson {
+  readonly candidates: readonly CandidateJson[];
+  /** What the decision was taken from (see DecisionInputs); times as ISO 8601. */
+  readonly inputs: Readonly<Record<string, unknown>> | null;
+  readonly wouldMove: readonly Readonly<Record<string, unknown>>[];
+  readonly deferred: { readonly to: string; readonly reason: DecisionReason; readonly mode: AssignmentMode } | null;
 }
 
 export interface TunnelHealthJson {
@@ -130,6 +162,48 @@ export function serviceJson(status: ServiceStatus): ServiceJson {
     flows: status.flows,
     flowsPerSecond: status.flowsPerSecond,
     sitePairs: status.sitePairs.map((pair) => ({ srcSite: pair.srcSite, dstSite: pair.dstSite ?? null, flows: pair.flows, verdicts: pair.verdicts, colors: pair.colors })),
+    decision: status.decision === undefined ? null : decisionSummaryJson(status.decision),
+  };
+}
+
+export function decisionSummaryJson(record: DecisionRecord): DecisionSummaryJson {
+  return { time: iso(record.time), from: record.from ?? null, to: record.to, mode: record.mode, reason: record.reason, message: record.message };
+}
+
+export function decisionJson(record: DecisionRecord): DecisionJson {
+  const inputs = record.inputs;
+  return {
+    ...decisionSummaryJson(record),
+    candidates: record.candidates.map(candidateJson),
+    inputs:
+      inputs === undefined
+        ? null
+        : {
+            ...inputs,
+            allowed: inputs.allowed ?? null,
+            bounds: inputs.bounds ?? null,
+            fallback: inputs.fallback ?? null,
+            previous: inputs.previous === undefined ? null : { ...inputs.previous, since: iso(inputs.previous.since) },
+            windowMs: inputs.windowMs ?? null,
+            statistic: inputs.statistic ?? null,
+            pairSource: inputs.pairSource ?? null,
+            sitePairs: inputs.sitePairs?.map((pair) => ({ srcSite: pair.from, dstSite: pair.to })) ?? null,
+          },
+    wouldMove: (record.wouldMove ?? []).map((trigger) => ({ ...trigger })),
+    deferred: record.deferred ?? null,
+  };
+}
+
+function candidateJson(candidate: CandidateEvaluation): CandidateJson {
+  return {
+    color: candidate.color,
+    compliant: candidate.compliant ?? null,
+    margin: candidate.margin ?? null,
+    verdict: candidate.verdict ?? null,
+    limitingBound: candidate.limitingBound ?? null,
+    measured: candidate.measured ?? null,
+    healthySince: candidate.healthySince === undefined ? null : iso(candidate.healthySince),
+    pairs: (candidate.pairs ?? []).map((pair) => ({ srcSite: pair.from, dstSite: pair.to, status: pair.status, measured: pair.measured ?? null, margin: pair.margin ?? null })),
   };
 }
 
@@ -160,7 +234,7 @@ export function listServices(source: ApiV1Source): ApiResponse {
   return { status: 200, body: { time: iso(source.now()), services: source.services().map(serviceJson) } };
 }
 
-/** `GET /api/v1/services/{namespace}/{name}`; 404 for an unknown Service or a malformed path. */
+/** `GET /api/v1/services/{namespace}/{name}`: the Service, its full decision record and its explanation; 404 for an unknown Service or a malformed path. */
 export function getService(source: ApiV1Source, rest: string): ApiResponse {
   const parts = rest.split('/').map(decodeSegment);
   const [namespace, name] = parts;
@@ -169,7 +243,17 @@ export function getService(source: ApiV1Source, rest: string): ApiResponse {
   }
   const status = source.service(`${namespace}/${name}`);
   if (status === undefined) return { status: 404, body: { error: `no Service ${namespace}/${name}`, namespace, name } };
-  return { status: 200, body: { time: iso(source.now()), service: serviceJson(status) } };
+  const record = status.decision;
+  return {
+    status: 200,
+    body: {
+      time: iso(source.now()),
+      service: serviceJson(status),
+      decision: record === undefined ? null : decisionJson(record),
+      // The text `isthmus explain` prints, rendered here so every client explains alike.
+      explanation: record === undefined ? null : explainDecision(record),
+    },
+  };
 }
 
 /** `GET /api/v1/tunnels`: tunnels with their health, in the source's order (worst first from the bridge). */

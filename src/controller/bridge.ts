@@ -9,15 +9,19 @@ import { TunnelPathIndex } from '../correlate/tunnel-path-index.ts';
 import type { Assignment } from '../domain/assignment.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Color } from '../domain/color.ts';
-import type { DecisionReason } from '../domain/decision.ts';
+import type { DecisionReason, DecisionRecord } from '../domain/decision.ts';
 import type { FlowSource, FlowSourceHealth } from '../domain/flow-source.ts';
 import { parseServiceKey } from '../domain/service.ts';
-import type { ServiceKey } from '../domain/service.ts';
+import type { Service, ServiceKey } from '../domain/service.ts';
+import type { SiteId } from '../domain/site.ts';
 import type { TunnelReading, TunnelSourceHealth, TunnelStatsSource } from '../domain/tunnel-stats-source.ts';
 import { feedInventory } from '../kube/feed-inventory.ts';
 import { Inventory } from '../kube/inventory.ts';
 import type { EndpointSliceStore, NamespaceStore, NodeStore, ServiceStore } from '../kube/read-store.ts';
 import type { ServiceIntents } from '../kube/service-intents.ts';
+import type { OptimizerParams } from '../optimizer/optimizer-params.ts';
+import type { ServiceState } from '../optimizer/service-state.ts';
+import type { DesiredPolicyState } from '../policy/policy-document.ts';
 import type { TelemetryView } from '../telemetry/telemetry-view.ts';
 import { realRepeatTimer } from '../vmanage/interval-schedule.ts';
 import type { RepeatTimer } from '../vmanage/interval-schedule.ts';
@@ -25,8 +29,10 @@ import { silentLog } from '../vmanage/log-port.ts';
 import type { LogPort } from '../vmanage/log-port.ts';
 import { bridgeTelemetryView } from './bridge-telemetry-view.ts';
 import type { AdapterCounters } from './bridge-telemetry-view.ts';
-import { desiredAssignment } from './desired-assignment.ts';
+import { desiredAssignment, fabricPreference } from './desired-assignment.ts';
 import { Leadership } from './leadership.ts';
+import { optimizerRound } from './optimizer-round.ts';
+import type { OptimizerRound, OptimizerRoundService, RoundMove } from './optimizer-round.ts';
 import { RecentEvents } from './recent-events.ts';
 import type { BridgeEvent, BridgeEventInput } from './recent-events.ts';
 import { declaredSlo } from './service-status.ts';
@@ -74,9 +80,29 @@ export interface BridgeParts {
    * leadership is lost. A rejection is logged; the next evaluation pushes again (level-triggered).
    */
   readonly push?: AssignmentPush;
+  /**
+   * The SLO-aware optimizer: when set, the leader runs one round per evaluation and the assignments
+   * are its decisions (auto Services moved with hysteresis, pins on their pin); without it, the
+   * stopgap of desired-assignment.ts (most preferred candidate, no optimisation).
+   */
+  readonly optimizer?: BridgeOptimizer;
+  /** Kubernetes Events on Services (a move, from → to and why). Default: none. */
+  readonly serviceEvents?: (service: Service, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 }
 
-export type AssignmentPush = (assignments: readonly Assignment[], term: AbortSignal) => void | Promise<void>;
+export interface BridgeOptimizer {
+  readonly params: OptimizerParams;
+  /** `cluster.name`: the owner of the pushed policy objects. */
+  readonly clusterName: string;
+  /** The policy's VPN list; default DEFAULT_POLICY_VPN_IDS ([1]). */
+  readonly vpnIds?: readonly number[];
+}
+
+/**
+ * The push path. `desired` is the optimizer round's SD-WAN policy (undefined without the optimizer,
+ * or before its first round).
+ */
+export type AssignmentPush = (assignments: readonly Assignment[], term: AbortSignal, desired: DesiredPolicyState | undefined) => void | Promise<void>;
 
 export interface ReadinessState {
   readonly ready: boolean;
@@ -105,6 +131,8 @@ export interface Bridge {
   readonly leadership: Leadership;
   /** Named readiness conditions: Kubernetes synced, Hubble connected, vManage data fresh, and leadership (always ready: detail only). */
   readiness(): Readonly<Record<string, () => ReadinessState>>;
+  /** The last optimizer round's desired SD-WAN policy (leader with the optimizer only). */
+  desiredPolicy(): DesiredPolicyState | undefined;
   /** Runs one evaluation now (the schedule does it every interval). */
   evaluate(): void;
   /** Resolves when the flow stream ends (only after close, or when the source fails for good). */
@@ -143,6 +171,10 @@ export function startBridge(parts: BridgeParts): Bridge {
   const remaps = new Map<string, { service: ServiceKey; from: Color | undefined; to: Color; reason: DecisionReason; count: number }>();
   let paths = new Map<ServiceKey, ServicePath>();
   let closed = false;
+  // The optimizer's memory: per Service, the state its next decision starts from and the last record.
+  let states = new Map<ServiceKey, ServiceState>();
+  const decisions = new Map<ServiceKey, DecisionRecord>();
+  let desiredPolicy: DesiredPolicyState | undefined;
 
   const record = (event: BridgeEventInput): void => {
     const stored = events.add(clock.now(), event);
@@ -180,7 +212,9 @@ export function startBridge(parts: BridgeParts): Bridge {
   // Only the leader decides: a follower converges nothing, so it holds no assignment to push.
   const reconcileKeys = (keys: readonly ServiceKey[]): void => {
     if (closed || !leadership.isLeader()) return;
-    for (const key of keys) reconcile(key, fabricColors);
+    // The optimizer decides all Services of a round together (move budget): a change schedules one.
+    if (parts.optimizer !== undefined) scheduleEvaluation();
+    else for (const key of keys) reconcile(key, fabricColors);
   };
 
   let hubbleConnected: boolean | undefined;
@@ -203,7 +237,10 @@ export function startBridge(parts: BridgeParts): Bridge {
     const readings = tunnels.readings();
     fabricColors = sameColorTunnelColors(readings);
     const keys = new Set([...inventory.serviceKeys(), ...assignments.keys()]);
-    if (leadership.isLeader()) for (const key of keys) reconcile(key, fabricColors);
+    if (leadership.isLeader()) {
+      if (parts.optimizer === undefined) for (const key of keys) reconcile(key, fabricColors);
+      else runOptimizer(parts.optimizer, keys);
+    }
     // A Service gone from the cluster takes its series with it (only once the store has listed: before
     // that an empty store means "not known yet", not "deleted").
     if (stores.services.hasSynced()) store.retainServices((key) => inventory.service(key) !== undefined);
@@ -224,13 +261,74 @@ export function startBridge(parts: BridgeParts): Bridge {
     pushAssignments();
   };
 
+  /** One optimizer round (leader only): assignments become its decisions; every move is counted and told. */
+  const runOptimizer = (optimizer: BridgeOptimizer, keys: ReadonlySet<ServiceKey>): void => {
+    const now = clock.now();
+    const round = optimizerRound({
+      services: roundServices(inventory, intents),
+      traffic: store,
+      tunnels,
+      states,
+      now,
+      params: optimizer.params,
+      fabricColors: fabricPreference(fabricColors, parts.defaultColor),
+      clusterSites: clusterSites(stores.nodes, inventory),
+      clusterName: optimizer.clusterName,
+      ...(optimizer.vpnIds === undefined ? {} : { vpnIds: optimizer.vpnIds }),
+      sinceMs: now - (parts.pairWindowMs ?? DEFAULT_PAIR_WINDOW_MS),
+    });
+    applyRound(round, keys);
+  };
+
+  const applyRound = (round: OptimizerRound, keys: ReadonlySet<ServiceKey>): void => {
+    states = round.states;
+    desiredPolicy = round.desired;
+    decisions.clear();
+    for (const [key, decision] of round.decisions) if (decision.record !== undefined) decisions.set(key, decision.record);
+    for (const key of keys) {
+      const current = assignments.get(key);
+      if (current === undefined || round.states.has(key)) continue;
+      assignments.delete(key);
+      const resolved = intents.get(key);
+      record({ type: 'assignment', service: key, from: current.assignment.color, to: undefined, message: `${key}: no longer steered (${resolved === undefined ? 'Service deleted' : 'no SLO or pin, or no allowed color'}); its traffic takes the fabric default` });
+    }
+    for (const assignment of round.assignments) {
+      const key = `${assignment.service.namespace}/${assignment.service.name}`;
+      assignments.set(key, { assignment, reason: decisions.get(key)?.reason ?? 'initial' });
+    }
+    for (const move of round.moves) noticeMove(move);
+  };
+
+  const noticeMove = (move: RoundMove): void => {
+    countRemap(move.key, move.from, move.to, move.reason);
+    const mode = assignments.get(move.key)?.assignment.mode;
+    record({ type: 'assignment', service: move.key, from: move.from, to: move.to, ...(mode === undefined ? {} : { mode }), reason: move.reason, message: `${move.key}: ${move.from === undefined ? '' : `${move.from} → `}${move.to} (${mode ?? 'auto'}, ${move.reason})` });
+    const service = inventory.service(move.key);
+    // The Service's owners see where its traffic went and why, with kubectl describe.
+    if (service !== undefined && move.from !== undefined) {
+      const warning = move.reason === 'no-compliant-candidate' || move.reason === 'slo-violated';
+      parts.serviceEvents?.(service, warning ? 'Warning' : 'Normal', 'TunnelChanged', `moved from ${move.from} to ${move.to} (${move.reason}): ${move.message}`);
+    }
+  };
+
+  let evaluationPending = false;
+  const scheduleEvaluation = (): void => {
+    if (evaluationPending) return;
+    evaluationPending = true;
+    queueMicrotask(() => {
+      evaluationPending = false;
+      evaluate();
+    });
+  };
+
   const pushAssignments = (): void => {
     const push = parts.push;
     if (push === undefined) return;
     const snapshot = [...assignments.values()].map((entry) => entry.assignment);
+    const desired = desiredPolicy;
     leadership.ifLeader((term) => {
       try {
-        void Promise.resolve(push(snapshot, term)).catch((error: unknown) => {
+        void Promise.resolve(push(snapshot, term, desired)).catch((error: unknown) => {
           if (!term.aborted) logger.warn({ err: error }, 'policy push failed; the next evaluation retries');
         });
       } catch (error) {
@@ -248,7 +346,13 @@ export function startBridge(parts: BridgeParts): Bridge {
   const unsubscribeLeadership = leadership.onChange((leading) => {
     if (closed) return;
     if (leading) evaluate();
-    else assignments.clear();
+    else {
+      assignments.clear();
+      // The next term starts from what it observes: another leader may have moved Services meanwhile.
+      states = new Map();
+      decisions.clear();
+      desiredPolicy = undefined;
+    }
   });
 
   /** An SLI flip is an incident as the Service sees it: worth an event either way. */
@@ -327,6 +431,7 @@ export function startBridge(parts: BridgeParts): Bridge {
       flows: summary?.flows ?? 0,
       flowsPerSecond: summary?.flowsPerSecond ?? 0,
       sitePairs: pairs.get(key) ?? [],
+      decision: decisions.get(key),
     };
   };
 
@@ -377,6 +482,7 @@ export function startBridge(parts: BridgeParts): Bridge {
       // flow metrics must be scraped too (see leadershipCheck in readiness-checks.ts).
       leadership: () => ({ ready: true, detail: leadership.describe() }),
     }),
+    desiredPolicy: () => desiredPolicy,
     evaluate,
     flowsDone,
     close: () => {
@@ -408,4 +514,20 @@ function sameColorTunnelColors(readings: readonly TunnelReading[]): Color[] {
   const colors = new Set<Color>();
   for (const reading of readings) if (reading.tunnel.key.local.color === reading.tunnel.key.remote.color) colors.add(reading.tunnel.key.local.color);
   return [...colors];
+}
+
+/** Every known Service with an intent, as the optimizer round reads it. */
+function roundServices(inventory: Inventory, intents: ServiceIntents): OptimizerRoundService[] {
+  return inventory.serviceKeys().flatMap((key) => {
+    const resolved = intents.get(key);
+    if (resolved === undefined) return [];
+    const ready = inventory.readyEndpoints(key);
+    const endpoints = [...[...ready.bySite.values()].flat(), ...ready.unplaced];
+    return [{ key, service: inventory.service(key), intent: resolved.intent, allowed: resolved.allowed, endpoints }];
+  });
+}
+
+/** The sites the cluster's nodes sit behind (placed nodes only). */
+function clusterSites(nodes: NodeStore, inventory: Inventory): SiteId[] {
+  return [...new Set(nodes.list().flatMap((node) => inventory.siteOfNode(node.name) ?? []))];
 }

@@ -1,7 +1,7 @@
 import type { ServicePath } from '../correlate/service-path.ts';
 import type { Assignment } from '../domain/assignment.ts';
 import type { Color } from '../domain/color.ts';
-import type { DecisionReason } from '../domain/decision.ts';
+import type { DecisionReason, DecisionRecord } from '../domain/decision.ts';
 import type { ServiceKey } from '../domain/service.ts';
 import type { ServiceIntent, Slo } from '../domain/slo.ts';
 import type { SitePairFlows } from './site-pair-flows.ts';
@@ -24,6 +24,8 @@ export interface ServiceStatus {
   readonly flows: number;
   readonly flowsPerSecond: number;
   readonly sitePairs: readonly SitePairFlows[];
+  /** The optimizer's last decision for the Service (the leader's); undefined before one, or when not steered. */
+  readonly decision?: DecisionRecord | undefined;
 }
 
 /** The SLO a Service declares, whatever its mode. */

@@ -108,7 +108,10 @@ describe('isthmus demo, end to end', () => {
       expect(service?.sitePairs.reduce((sum, pair) => sum + pair.flows, 0), key).toBe(service?.flows);
     }
     expect(api.get('payments/ledger')).toMatchObject({ intent: 'pinned', color: 'mpls', assignment: { mode: 'pinned', reason: 'pinned' } });
-    expect(api.get('payments/authorize')).toMatchObject({ intent: 'auto', assignment: { color: 'mpls', mode: 'auto', reason: 'initial' }, slo: { maxLatencySeconds: 0.03, objective: 0.999 } });
+    // The optimizer decides: one of its candidates, in auto or (when neither meets 30 ms) fallback mode.
+    expect(api.get('payments/authorize')).toMatchObject({ intent: 'auto', slo: { maxLatencySeconds: 0.03, objective: 0.999 } });
+    expect(['mpls', 'biz-internet']).toContain(api.get('payments/authorize')?.assignment?.color);
+    expect(['auto', 'fallback']).toContain(api.get('payments/authorize')?.assignment?.mode);
     expect(seriesCount(state.metrics, 'isthmus_tunnel_latency_seconds')).toBe(tunnelCount);
     expect(state.metrics).toMatch(/^isthmus_hubble_connected 1$/m);
     expect(state.metrics).toMatch(/^isthmus_slo_compliant\{namespace="shop",service="checkout"\} [01]$/m);

@@ -13,12 +13,18 @@ import type { AssignmentPush, Bridge } from '../../controller/bridge.ts';
 import { electLeadership } from '../../controller/elect-leadership.ts';
 import type { ElectedLeadership } from '../../controller/elect-leadership.ts';
 import { leaseIdentity } from '../../controller/lease-identity.ts';
+import { Leadership } from '../../controller/leadership.ts';
+import { policyPush } from '../../controller/policy-push.ts';
+import { serviceReference } from '../../kube/event-recorder.ts';
+import { optimizerParams } from '../../optimizer/optimizer-params.ts';
+import { PolicyApplier } from '../../policy/policy-applier.ts';
+import { VmanagePolicyClient } from '../../policy/vmanage-policy-client.ts';
 import { createLeaseLock } from '../../kube/lease-lock.ts';
 import { serveBridge } from '../../controller/serve-bridge.ts';
 import type { ServedBridge } from '../../controller/serve-bridge.ts';
 import { startKubeParts } from '../../controller/start-kube-parts.ts';
 import type { KubeParts } from '../../controller/start-kube-parts.ts';
-import { systemClock } from '../../controller/system-time.ts';
+import { realSleep, systemClock } from '../../controller/system-time.ts';
 import { isIsthmusError } from '../../domain/isthmus-error.ts';
 import type { TunnelStatsSource } from '../../domain/tunnel-stats-source.ts';
 import { HubbleClient } from '../../hubble/hubble-client.ts';
@@ -42,8 +48,14 @@ only), and serves on telemetry.listen:
   vManage data fresh), /api/v1/services, /api/v1/services/NS/NAME, /api/v1/tunnels, /api/v1/events
 and exports over OTLP and to InfluxDB when telemetry.otlp / telemetry.influx are set.
 
-Assignments, until the optimizer lands: pinned Services on their pin, Services with an SLO on their most
-preferred candidate color, the others on the fabric default. Nothing is pushed to vManage yet.
+With optimizer.enabled (the default), the leader runs an optimizer round on every evaluation: Services
+with an SLO move between their candidate colors as the tunnels' window statistics (optimizer.statistic
+over optimizer.evaluationWindow) meet or violate it, after optimizer.failuresBeforeMove failing
+evaluations, and return after optimizer.holdTime; pinned Services stay on their pin. Every move is a
+Kubernetes Event on the Service and counts in isthmus_remaps_total; /api/v1/services/NS/NAME carries the
+decision record (and \`isthmus explain NS/NAME --api URL\` prints it). With vManage enabled the resulting
+app-route policy is pushed (at most once a minute; optimizer.dryRun: diff only, never change). With the
+optimizer disabled: pins on their pin, Services with an SLO on their most preferred candidate, no push.
 
 With kubernetes.leaderElection.enabled (the default), replicas elect one leader through a
 coordination.k8s.io Lease (leaseNamespace, else POD_NAMESPACE, else the kubeconfig's namespace); only the
@@ -191,6 +203,18 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       if (!options.signal.aborted) collector.start();
     });
     const [kubeParts, tunnelCollector, flowSource] = [kube, vmanage, hubble];
+    const leadership = elected?.leadership ?? Leadership.standalone();
+    const optimizing = config.optimizer.enabled;
+    const push =
+      options.push ??
+      (optimizing && vmanage !== undefined
+        ? policyPush({
+            applier: new PolicyApplier({ client: new VmanagePolicyClient(vmanage.session), clock: systemClock, sleep: realSleep, isLeader: () => leadership.isLeader(), logger }),
+            dryRun: config.optimizer.dryRun,
+            counters,
+            logger,
+          })
+        : undefined);
     bridge = startBridge({
       stores: kube.informers,
       intents: kube.intents,
@@ -199,8 +223,12 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       clock: systemClock,
       counters,
       logger,
-      ...(elected === undefined ? {} : { leadership: elected.leadership }),
-      ...(options.push === undefined ? {} : { push: options.push }),
+      leadership,
+      ...(push === undefined ? {} : { push }),
+      ...(optimizing ? { optimizer: { params: optimizerParams(config.optimizer), clusterName: config.cluster.name } } : {}),
+      serviceEvents: (service, type, reason, message) => {
+        kubeParts.recorder.record(serviceReference(service), type, reason, message);
+      },
       owned: [
         () => kubeParts.stop(),
         () => tunnelCollector?.close(),

@@ -3,7 +3,14 @@ import { startBridge } from '../../controller/bridge.ts';
 import type { Bridge } from '../../controller/bridge.ts';
 import { serveBridge } from '../../controller/serve-bridge.ts';
 import type { ServedBridge } from '../../controller/serve-bridge.ts';
+import { Leadership } from '../../controller/leadership.ts';
+import { policyPush } from '../../controller/policy-push.ts';
 import { startKubeParts } from '../../controller/start-kube-parts.ts';
+import { serviceReference } from '../../kube/event-recorder.ts';
+import { optimizerParams } from '../../optimizer/optimizer-params.ts';
+import type { OptimizerParams } from '../../optimizer/optimizer-params.ts';
+import { PolicyApplier } from '../../policy/policy-applier.ts';
+import { VmanagePolicyClient } from '../../policy/vmanage-policy-client.ts';
 import type { Color } from '../../domain/color.ts';
 import { serviceKey } from '../../domain/service.ts';
 import { HubbleClient } from '../../hubble/hubble-client.ts';
@@ -21,6 +28,7 @@ import type { Simulation, SimulationEnd } from '../../../simulator/start-simulat
 import { describeIncidentTarget } from '../../../simulator/world/describe-incident-target.ts';
 import type { Scenario } from '../../../simulator/world/scenario.ts';
 import type { SimClock } from '../../../simulator/world/sim-clock.ts';
+import { simClockSleep } from '../../../simulator/world/sim-clock-sleep.ts';
 import type { DemoSnapshot } from './demo-summary.ts';
 import { formatDemoSummary } from './demo-summary.ts';
 
@@ -65,14 +73,31 @@ const MIN_REAL_MS_BETWEEN_POLLS = 2_000;
 const REAL_MS_BETWEEN_EVALUATIONS = 1_000;
 /** How long the Kubernetes informers may take to list before the demo goes on without them. */
 const KUBE_SYNC_TIMEOUT_MS = 10_000;
+/**
+ * Real time between two policy pushes: vManage's own pace (a minute) would hold a fast demo's moves back
+ * for many simulated minutes, so the interval is a few real seconds, counted in simulated time.
+ */
+const REAL_MS_BETWEEN_PUSHES = 3_000;
+/** The configuration's optimizer defaults (5 min p95 window, K = 3, 10 min hold, 10 % return margin). */
+export const DEMO_OPTIMIZER: OptimizerParams = optimizerParams({
+  enabled: true,
+  evaluationWindow: 5 * 60_000,
+  statistic: 'p95',
+  failuresBeforeMove: 3,
+  holdTime: 10 * 60_000,
+  returnMargin: 0.1,
+  dryRun: false,
+});
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
 /**
  * The demo: the simulated world served by the three emulators on loopback (Kubernetes API, Hubble
  * Relay, vManage), and the bridge wired to them over the real protocols — informers through the
  * kubeconfig, the Hubble gRPC client, the vManage REST client and collector — serving /metrics and
- * /api/v1, with a summary of what the bridge sees every refresh. The world follows the bridge's
- * assignments (its color selector stands for the applied policy), so flows and tunnels agree.
+ * /api/v1, with a summary of what the bridge sees every refresh. The optimizer decides, and its
+ * policy is pushed to the vManage emulator, which applies it to the world (the closed loop): until
+ * the first activation the world follows the bridge's assignments directly; from then on, what the
+ * activated policy says.
  *
  * Time: the simulated clock drives the world, the flows' timestamps, polling, staleness and the
  * bridge's evaluations; the vManage session's rate limits, Hubble's reconnect backoff, scrapes and the
@@ -203,6 +228,17 @@ async function wireBridge(simulation: Simulation, options: DemoOptions): Promise
     await kube.stop();
     throw error;
   }
+  // Ended on close, so a push in flight stops before the session logs out.
+  const leadership = Leadership.standalone('isthmus-demo');
+  const applier = new PolicyApplier({
+    client: new VmanagePolicyClient(session),
+    clock: simulation.clock,
+    sleep: simClockSleep(simulation.clock),
+    isLeader: () => leadership.isLeader(),
+    minPushIntervalMs: REAL_MS_BETWEEN_PUSHES * options.speed,
+    taskPollIntervalMs: 1_000,
+    logger,
+  });
   const bridge = startBridge({
     stores: kube.informers,
     intents: kube.intents,
@@ -214,11 +250,20 @@ async function wireBridge(simulation: Simulation, options: DemoOptions): Promise
     defaultColor: scenarioDefaultColor(options.scenario),
     counters,
     logger,
+    leadership,
+    optimizer: { params: DEMO_OPTIMIZER, clusterName: 'demo' },
+    push: policyPush({ applier, dryRun: false, counters, logger }),
+    serviceEvents: (service, type, reason, message) => {
+      kube.recorder.record(serviceReference(service), type, reason, message);
+    },
+    // Stopped last first: the leadership term ends before the session logs out.
     owned: [() => kube.stop(), stopVmanage, () => {
       hubble.close();
+    }, () => {
+      leadership.setLeading(false);
     }],
   });
-  // The applied policy: the world steers each Service's flows onto the color the bridge assigned.
+  // Until the emulator's first activation takes over: the world steers each Service's flows onto the color the bridge assigned.
   simulation.world.setColorSelector((service) => bridge.colorOf(serviceKey(service)));
   return { bridge, collector };
 }

@@ -28,8 +28,14 @@ export function policyPush(options: PolicyPushOptions): AssignmentPush {
     inFlight = true;
     try {
       const report = await options.applier.push(desired, { dryRun: options.dryRun, signal: term });
-      options.counters?.recordPolicyPush(report.outcome, report.durationMs / 1000);
-      logReport(logger, report);
+      // A push the term ended (leadership lost, or shutdown closing the session under it) was stopped on
+      // purpose, not failed: the next leader pushes again, so neither a warning nor a failure count.
+      if (term.aborted && (report.outcome === 'failed' || report.outcome === 'rolled-back')) {
+        logger.debug({ outcome: report.outcome, error: report.error?.code }, 'policy push stopped: the leadership term ended');
+      } else {
+        options.counters?.recordPolicyPush(report.outcome, report.durationMs / 1000);
+        logReport(logger, report);
+      }
       options.onReport?.(report);
     } finally {
       inFlight = false;

@@ -10,6 +10,7 @@ import { serviceReference } from '../../kube/event-recorder.ts';
 import { optimizerParams } from '../../optimizer/optimizer-params.ts';
 import type { OptimizerParams } from '../../optimizer/optimizer-params.ts';
 import { PolicyApplier } from '../../policy/policy-applier.ts';
+import type { PolicyPushReport } from '../../policy/policy-applier.ts';
 import { VmanagePolicyClient } from '../../policy/vmanage-policy-client.ts';
 import type { Color } from '../../domain/color.ts';
 import { serviceKey } from '../../domain/service.ts';
@@ -54,6 +55,16 @@ export interface DemoOptions {
   readonly write: (text: string) => void;
   readonly logger: LogPort;
   readonly signal?: AbortSignal;
+  /** Called once the bridge is wired and served: lets a test watch the world and the bridge as the loop runs. */
+  readonly onStarted?: (running: RunningDemo) => void;
+  /** Every policy push report, after it is counted and logged. */
+  readonly onPushReport?: (report: PolicyPushReport) => void;
+}
+
+/** What a running demo is made of, for observers (tests); read it, do not close it. */
+export interface RunningDemo {
+  readonly simulation: Simulation;
+  readonly bridge: Bridge;
 }
 
 export interface DemoResult {
@@ -136,6 +147,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const { bridge, collector } = wired;
   const url = served.url;
+  options.onStarted?.({ simulation, bridge });
   options.write(`isthmus demo: serving ${url} (/metrics, /healthz, /readyz, /api/v1/services, /api/v1/tunnels, /api/v1/events)\n`);
 
   let summaries = 0;
@@ -252,7 +264,7 @@ async function wireBridge(simulation: Simulation, options: DemoOptions): Promise
     logger,
     leadership,
     optimizer: { params: DEMO_OPTIMIZER, clusterName: 'demo' },
-    push: policyPush({ applier, dryRun: false, counters, logger }),
+    push: policyPush({ applier, dryRun: false, counters, logger, ...(options.onPushReport === undefined ? {} : { onReport: options.onPushReport }) }),
     serviceEvents: (service, type, reason, message) => {
       kube.recorder.record(serviceReference(service), type, reason, message);
     },

@@ -90,7 +90,9 @@ describe('isthmus demo, end to end', () => {
         withTraffic.every((key) => (flows.get(key) ?? 0) > 0 && (api.get(key)?.flows ?? 0) > 0) &&
         seriesCount(state.metrics, 'isthmus_tunnel_latency_seconds') === tunnelCount &&
         state.tunnels.length === tunnelCount &&
-        state.tunnels.every((tunnel) => tunnel.latencySeconds !== null)
+        state.tunnels.every((tunnel) => tunnel.latencySeconds !== null) &&
+        // The SLI needs a path: tunnel readings on the Service's color and its traffic's site pairs.
+        /^isthmus_slo_compliant\{namespace="shop",service="checkout"\} [01]$/m.test(state.metrics)
       );
     };
     let state = await scrape(url);

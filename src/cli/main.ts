@@ -12,6 +12,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerObserveCommand } from './commands/observe.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerPlanCommand } from './commands/plan.ts';
 
 /** What every command gets: its output streams, a logger built from the global flags, an exit code to set. */
 export interface CommandContext {
@@ -43,6 +44,7 @@ export function buildProgram(context: CommandContext): Command {
   registerObserveCommand(program, context);
   registerRunCommand(program, context);
   registerExplainCommand(program, context);
+  registerPlanCommand(program, context);
   return program;
 }
 

@@ -26,6 +26,7 @@ import { startKubeParts } from '../../controller/start-kube-parts.ts';
 import type { KubeParts } from '../../controller/start-kube-parts.ts';
 import { realSleep, systemClock } from '../../controller/system-time.ts';
 import { isIsthmusError } from '../../domain/isthmus-error.ts';
+import type { Service } from '../../domain/service.ts';
 import type { TunnelStatsSource } from '../../domain/tunnel-stats-source.ts';
 import { HubbleClient } from '../../hubble/hubble-client.ts';
 import { readHubbleTlsFiles } from '../../hubble/hubble-tls.ts';
@@ -122,6 +123,8 @@ export interface RunBridgeOptions {
    * it to expire, as a killed process would (tests).
    */
   readonly releaseLeaseOnStop?: boolean;
+  /** Kubernetes Events on Services for moves. Default true; false records none (`isthmus plan`). */
+  readonly recordEvents?: boolean;
 }
 
 /** Builds the adapters from the configuration, starts the bridge and its server, and runs until the signal aborts. */
@@ -226,9 +229,13 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       leadership,
       ...(push === undefined ? {} : { push }),
       ...(optimizing ? { optimizer: { params: optimizerParams(config.optimizer), clusterName: config.cluster.name } } : {}),
-      serviceEvents: (service, type, reason, message) => {
-        kubeParts.recorder.record(serviceReference(service), type, reason, message);
-      },
+      ...(options.recordEvents === false
+        ? {}
+        : {
+            serviceEvents: (service: Service, type: 'Normal' | 'Warning', reason: string, message: string) => {
+              kubeParts.recorder.record(serviceReference(service), type, reason, message);
+            },
+          }),
       owned: [
         () => kubeParts.stop(),
         () => tunnelCollector?.close(),

@@ -4,7 +4,8 @@
  *
  * The two demos play two clusters: the scrape adds a `cluster` target label to each (`healthy`: the
  * two-sites fabric with no incident; `blackout`: the same fabric where site 200's biz-internet circuit
- * goes dark a few seconds in), which is the way rules/README.md tells users to get a `cluster` label.
+ * goes dark a few seconds in, and payments may use no other color), which is the way rules/README.md
+ * tells users to get a `cluster` label.
  *
  * Burn-rate windows are hours long and a demo's simulated time cannot speed Prometheus up, so this
  * asserts what 30 s of real time can show, with the rule files' expressions unchanged and only two
@@ -58,12 +59,19 @@ function scenarios(): Record<Cluster, string> {
   return {
     healthy: quiet.replace('name: two-sites', 'name: e2e-healthy'),
     blackout: [
-      quiet.replace('name: two-sites', 'name: e2e-blackout'),
+      // A blackout Isthmus cannot route around: payments may use only the color that goes dark, so the
+      // optimizer has nowhere to move it (fallback) and its SLO burns.
+      onlyColor(quiet.replace('name: two-sites', 'name: e2e-blackout'), 'tunnels: [biz-internet, public-internet]', `tunnels: [${BLACKOUT_COLOR}]`),
       'incidents:',
       `  - { name: frankfurt-biz-cut, kind: blackout, target: { site: ${BLACKOUT_SITE}, color: ${BLACKOUT_COLOR} }, at: 2m, duration: 2h }`,
       '',
     ].join('\n'),
   };
+}
+
+function onlyColor(scenario: string, candidates: string, only: string): string {
+  if (!scenario.includes(candidates)) throw new Error(`simulator/scenarios/two-sites.yaml changed shape: no "${candidates}"`);
+  return scenario.replace(candidates, only);
 }
 
 /** The shipped rule files, expressions unchanged, every `for:` cut to 2 s. */

@@ -28,12 +28,21 @@ describe('configSchema defaults', () => {
         pollInterval: 60_000,
         statsSource: 'bulk',
         rateLimit: { requestsPerSecond: 20, bulkRequestsPerMinute: 24, bulkConcurrency: 1 },
+        policy: { bootstrap: true, vpnIds: [1], minPushInterval: 60_000 },
       },
       optimizer: { enabled: true, evaluationWindow: 300_000, statistic: 'p95', failuresBeforeMove: 3, holdTime: 600_000, returnMargin: 0.1, dryRun: false },
       telemetry: { listen: '0.0.0.0:9464' },
       log: { level: 'info', format: 'json' },
     };
     expect(configSchema.parse(minimal)).toEqual(expected);
+  });
+
+  it('validates the policy section: VPN ids in range, at least one', () => {
+    const withPolicy = (policy: unknown) => configSchema.safeParse({ ...minimal, vmanage: { ...minimal.vmanage, policy } });
+    expect(withPolicy({ adopt: 'corporate', vpnIds: [10, 20] }).success).toBe(true);
+    expect(withPolicy({ vpnIds: [] }).success).toBe(false);
+    expect(withPolicy({ vpnIds: [0] }).success).toBe(false);
+    expect(withPolicy({ adopt: '' }).success).toBe(false);
   });
 
   it('keeps the rate limits under vManage’s', () => {

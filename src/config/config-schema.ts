@@ -262,6 +262,24 @@ const rateLimitSchema = z.strictObject({
   bulkConcurrency: withDefault(z.number().int().min(1).max(2), 1, 'Bulk statistics requests in flight at once (vManage allows 2).'),
 });
 
+const policySchema = z.strictObject({
+  bootstrap: withDefault(
+    z.boolean(),
+    true,
+    'Create and activate Isthmus’s own centralized policy when none is active. Isthmus refuses to replace another active policy: set adopt for that.',
+  ),
+  adopt: nonEmpty('a policy name')
+    .optional()
+    .describe('Name of an existing, active centralized policy to add Isthmus’s definitions to, instead of activating its own. Default: unset.'),
+  vpnIds: withDefault(z.array(z.number().int().min(1).max(65530)).min(1), [1], 'Service VPNs the policy applies in.'),
+  minPushInterval: withDefault(duration({ min: '0s' }), '60s', 'Minimum time between two pushes; changes made in between are coalesced into the next one.'),
+});
+
+/** The policy section with every default, for code that builds a vManage configuration by hand. */
+export function defaultPolicyConfig(): z.output<typeof policySchema> {
+  return policySchema.parse({});
+}
+
 const vmanageSchema = z
   .strictObject({
     enabled: withDefault(z.boolean(), true, 'Talk to vManage. When false, Isthmus only observes flows: no tunnel statistics, no policy.'),
@@ -288,6 +306,7 @@ const vmanageSchema = z
       'Where tunnel statistics come from: bulk (/data/device/statistics, meant for monitoring) or realtime (per-device queries, CPU-heavy on vManage).',
     ),
     rateLimit: section(rateLimitSchema, 'Client-side rate limits, kept below vManage’s own so Isthmus shares the manager politely.'),
+    policy: section(policySchema, 'The SD-WAN centralized policy Isthmus owns (named isthmus-<cluster>…) and pushes.'),
   })
   .superRefine((value, context) => {
     if (value.enabled) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startVmanageEmulator } from '../../simulator/vmanage/vmanage-emulator.ts';
 import type { VmanageEmulator, VmanageEmulatorOptions } from '../../simulator/vmanage/vmanage-emulator.ts';
+import { defaultPolicyConfig } from '../../src/config/config-schema.ts';
 import type { VmanageConfig } from '../../src/config/config-schema.ts';
 import { parseTunnelName } from '../../src/domain/tunnel.ts';
 import type { TunnelKey } from '../../src/domain/tunnel.ts';
@@ -400,6 +401,7 @@ function vmanageConfig(url: string, overrides: Partial<VmanageConfig> = {}): Vma
     pollSchedule: undefined,
     statsSource: 'bulk',
     rateLimit: { requestsPerSecond: 20, bulkRequestsPerMinute: 24, bulkConcurrency: 1 },
+    policy: defaultPolicyConfig(),
     ...overrides,
   };
 }

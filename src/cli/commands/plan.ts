@@ -169,7 +169,8 @@ export async function planBridge(config: Config, options: PlanBridgeOptions): Pr
     await settled;
   }
   const realized = await readOwned(config, options);
-  const diff = diffPolicy(renderPolicy(round.desired), realized);
+  const adopt = config.vmanage.policy.adopt;
+  const diff = diffPolicy(renderPolicy(round.desired), realized, adopt === undefined ? {} : { adopt });
   return {
     decisions: round.decisions.map(planDecision).sort((a, b) => a.service.localeCompare(b.service)),
     changes: diff.changes.map((change) => ({ op: change.op, kind: change.kind, name: change.name })),
@@ -181,7 +182,7 @@ export async function planBridge(config: Config, options: PlanBridgeOptions): Pr
 async function readOwned(config: Config, options: PlanBridgeOptions): ReturnType<typeof readRealized> {
   const vmanage = await createTunnelCollector({ config: config.vmanage, env: options.env, logger: options.logger });
   try {
-    return await readRealized(new VmanagePolicyClient(vmanage.session), config.cluster.name);
+    return await readRealized(new VmanagePolicyClient(vmanage.session), config.cluster.name, config.vmanage.policy.adopt);
   } finally {
     await vmanage.close();
   }

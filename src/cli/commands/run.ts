@@ -212,7 +212,16 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       options.push ??
       (optimizing && vmanage !== undefined
         ? policyPush({
-            applier: new PolicyApplier({ client: new VmanagePolicyClient(vmanage.session), clock: systemClock, sleep: realSleep, isLeader: () => leadership.isLeader(), logger }),
+            applier: new PolicyApplier({
+              client: new VmanagePolicyClient(vmanage.session),
+              clock: systemClock,
+              sleep: realSleep,
+              isLeader: () => leadership.isLeader(),
+              logger,
+              bootstrap: config.vmanage.policy.bootstrap,
+              minPushIntervalMs: config.vmanage.policy.minPushInterval,
+              ...(config.vmanage.policy.adopt === undefined ? {} : { adopt: config.vmanage.policy.adopt }),
+            }),
             dryRun: config.optimizer.dryRun,
             counters,
             logger,
@@ -228,7 +237,7 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       logger,
       leadership,
       ...(push === undefined ? {} : { push }),
-      ...(optimizing ? { optimizer: { params: optimizerParams(config.optimizer), clusterName: config.cluster.name } } : {}),
+      ...(optimizing ? { optimizer: { params: optimizerParams(config.optimizer), clusterName: config.cluster.name, vpnIds: config.vmanage.policy.vpnIds } } : {}),
       ...(options.recordEvents === false
         ? {}
         : {

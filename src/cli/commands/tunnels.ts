@@ -7,6 +7,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { parseConfigDuration } from '../../config/config-duration.ts';
+import { defaultPolicyConfig } from '../../config/config-schema.ts';
 import type { SecretRef, VmanageConfig } from '../../config/config-schema.ts';
 import { isIsthmusError } from '../../domain/isthmus-error.ts';
 import { createTunnelCollector } from '../../vmanage/create-tunnel-collector.ts';
@@ -118,6 +119,7 @@ export function prepareTunnels(options: TunnelsOptions, env: Readonly<Record<str
     pollSchedule: undefined,
     statsSource: options.source,
     rateLimit: { requestsPerSecond: 20, bulkRequestsPerMinute: 24, bulkConcurrency: 1 },
+    policy: defaultPolicyConfig(),
   };
   return { ok: true, config, sinceMs };
 }

@@ -45,6 +45,12 @@ describe('configSchema defaults', () => {
     expect(withPolicy({ adopt: '' }).success).toBe(false);
   });
 
+  it('takes a fabric default color only from the 22 colors', () => {
+    const withDefaultColor = (defaultColor: unknown) => configSchema.safeParse({ ...minimal, vmanage: { ...minimal.vmanage, defaultColor } });
+    expect(withDefaultColor('mpls').success).toBe(true);
+    expect(withDefaultColor('purple').success).toBe(false);
+  });
+
   it('keeps the rate limits under vManage’s', () => {
     const { rateLimit } = configSchema.parse(minimal).vmanage;
     expect(rateLimit.requestsPerSecond).toBeLessThan(100);

@@ -306,6 +306,9 @@ const vmanageSchema = z
       'Where tunnel statistics come from: bulk (/data/device/statistics, meant for monitoring) or realtime (per-device queries, CPU-heavy on vManage).',
     ),
     rateLimit: section(rateLimitSchema, 'Client-side rate limits, kept below vManage’s own so Isthmus shares the manager politely.'),
+    defaultColor: color
+      .optional()
+      .describe('The color traffic takes where no Isthmus policy steers it (the fabric’s own routing), for attributing the flows of Services without an assignment. Default: unset (their inter-site flows are labelled color="unknown").'),
     policy: section(policySchema, 'The SD-WAN centralized policy Isthmus owns (named isthmus-<cluster>…) and pushes.'),
   })
   .superRefine((value, context) => {

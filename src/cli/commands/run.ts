@@ -236,6 +236,7 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       counters,
       logger,
       leadership,
+      ...(config.vmanage.defaultColor === undefined ? {} : { defaultColor: config.vmanage.defaultColor }),
       ...(push === undefined ? {} : { push }),
       ...(optimizing ? { optimizer: { params: optimizerParams(config.optimizer), clusterName: config.cluster.name, vpnIds: config.vmanage.policy.vpnIds } } : {}),
       ...(options.recordEvents === false

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tunnelJson } from './tunnel-json.ts';
+import type { TunnelJson } from './tunnel-json.ts';
 import type { PairStatus } from '../correlate/path-on-color.ts';
 import type { PathVerdict } from '../correlate/service-path.ts';
 import type { AssignmentMode } from '../domain/assignment.ts';
 import type { CandidateEvaluation, DecisionReason, DecisionRecord, MeasuredValues } from '../domain/decision.ts';
 import { explainDecision } from '../optimizer/explain-decision.ts';
 import type { TunnelSourceHealth, TunnelReading } from '../domain/tunnel-stats-source.ts';
-import type { TunnelState } from '../domain/tunnel-sample.ts';
 import type { ServiceStatus } from './service-status.ts';
 import type { BridgeEvent } from './recent-events.ts';
 
@@ -86,21 +87,9 @@ export interface DecisionJson extends DecisionSummaryJson {
   readonly deferred: { readonly to: string; readonly reason: DecisionReason; readonly mode: AssignmentMode } | null;
 }
 
-export interface TunnelHealthJson {
-  readonly name: string;
-  readonly localSystemIp: string;
-  readonly localSiteId: number | null;
-  readonly localHostName: string | null;
-  readonly localColor: string;
-  readonly remoteSystemIp: string;
-  readonly remoteSiteId: number | null;
+/** A tunnel in `/api/v1/tunnels`: `isthmus tunnels -o json`'s keys, and how fresh the reading is. */
+export interface TunnelHealthJson extends TunnelJson {
   readonly remoteHostName: string | null;
-  readonly remoteColor: string;
-  readonly state: TunnelState | null;
-  readonly latencySeconds: number | null;
-  readonly jitterSeconds: number | null;
-  readonly lossRatio: number | null;
-  readonly sampleTime: string | null;
   readonly lastSeen: string;
   readonly stale: boolean;
 }
@@ -208,22 +197,9 @@ function candidateJson(candidate: CandidateEvaluation): CandidateJson {
 }
 
 export function tunnelHealthJson(reading: TunnelReading): TunnelHealthJson {
-  const { tunnel, latest } = reading;
   return {
-    name: tunnel.name,
-    localSystemIp: tunnel.key.local.systemIp,
-    localSiteId: tunnel.localSiteId ?? null,
-    localHostName: tunnel.localHostName ?? null,
-    localColor: tunnel.key.local.color,
-    remoteSystemIp: tunnel.key.remote.systemIp,
-    remoteSiteId: tunnel.remoteSiteId ?? null,
-    remoteHostName: tunnel.remoteHostName ?? null,
-    remoteColor: tunnel.key.remote.color,
-    state: reading.state ?? null,
-    latencySeconds: latest?.latencySeconds ?? null,
-    jitterSeconds: latest?.jitterSeconds ?? null,
-    lossRatio: latest?.lossRatio ?? null,
-    sampleTime: latest === undefined ? null : iso(latest.time),
+    ...tunnelJson(reading),
+    remoteHostName: reading.tunnel.remoteHostName ?? null,
     lastSeen: iso(reading.lastSeen),
     stale: reading.stale,
   };

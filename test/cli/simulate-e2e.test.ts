@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../simulator/world/load-scenario.ts';
 import { createWorld } from '../../simulator/world/world.ts';
-import type { TunnelJson } from '../../src/cli/tunnel-json.ts';
+import type { TunnelJson } from '../../src/controller/tunnel-json.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MINUTE = 60_000;

@@ -18,7 +18,7 @@ import type { CliIo } from '../cli-io.ts';
 import { describeVmanageFailure } from '../describe-vmanage-failure.ts';
 import { formatTunnelTable } from '../format-tunnel-table.ts';
 import type { CommandContext } from '../main.ts';
-import { tunnelJson } from '../tunnel-json.ts';
+import { tunnelJson } from '../../controller/tunnel-json.ts';
 import { worstTunnelsFirst } from '../worst-tunnels-first.ts';
 
 export const TUNNELS_OUTPUT_FORMATS = ['table', 'json'] as const;

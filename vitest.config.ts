@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'simulator/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', new SummaryReporter()],
+    globalSetup: ['test/support/require-system-packages.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     coverage: {

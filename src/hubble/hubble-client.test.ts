@@ -376,15 +376,6 @@ describe('HubbleClient failures', () => {
   });
 });
 
-/** Node cannot make certificates; openssl can. Without it the TLS tests are skipped, and say why. */
-function findOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Pki {
   readonly dir: string;
@@ -421,9 +412,8 @@ function makePki(): Pki {
   };
 }
 
-const openssl = findOpenssl();
 
-describe.skipIf(!openssl)(openssl ? 'HubbleClient over TLS and mTLS' : 'HubbleClient over TLS and mTLS (skipped: openssl is not on PATH to make a test CA)', () => {
+describe('HubbleClient over TLS and mTLS', () => {
   let pki: Pki;
   beforeAll(() => {
     pki = makePki();

@@ -27,8 +27,6 @@ import { PrometheusWithRules } from '../support/prometheus-with-rules.ts';
 import type { ApiAlert } from '../support/prometheus-with-rules.ts';
 import { loadRuleFiles, ROOT, ruleFilePaths } from '../rules/rule-files.ts';
 
-const PROMETHEUS = PrometheusWithRules.available();
-const SKIPPED = PROMETHEUS ? '' : ' — SKIPPED: prometheus is not installed (scripts/setup installs the Debian package prometheus)';
 
 const CLUSTERS = ['blackout', 'healthy'] as const;
 type Cluster = (typeof CLUSTERS)[number];
@@ -132,7 +130,7 @@ function serviceKeys(samples: readonly { readonly metric: Readonly<Record<string
   return [...new Set(samples.map(({ metric }) => `${metric.cluster ?? '(none)'} ${metric.namespace ?? ''}/${metric.service ?? ''}`))].sort();
 }
 
-describe.skipIf(!PROMETHEUS)(`the shipped rules and dashboards on a real Prometheus scraping two demos${SKIPPED}`, () => {
+describe('the shipped rules and dashboards on a real Prometheus scraping two demos', () => {
   let dir: string | undefined;
   const demos = new Map<Cluster, Demo>();
   let prometheus: PrometheusWithRules | undefined;

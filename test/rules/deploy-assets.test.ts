@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { buildDeployAssets, DASHBOARD_CONFIGMAPS_FILE, PROMETHEUS_RULE_FILE, RULE_FILES } from '../../scripts/build-deploy-assets.ts';
-import { hasCommand, runTool } from '../support/run-tool.ts';
+import { runTool } from '../support/run-tool.ts';
 import { ROOT } from './rule-files.ts';
 
 /*
@@ -40,7 +40,7 @@ describe('deploy/prometheus-operator', () => {
     expect(rule.spec?.groups).toEqual(groups);
   });
 
-  it.skipIf(!hasCommand('promtool'))('has rule groups promtool accepts (skipped without promtool)', async () => {
+  it('has rule groups promtool accepts', async () => {
     const rule = parse(readRepositoryFile(PROMETHEUS_RULE_FILE)) as Manifest;
     const dir = await mkdtemp(join(tmpdir(), 'isthmus-prometheus-rule-'));
     try {

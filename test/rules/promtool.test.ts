@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasCommand, runTool } from '../support/run-tool.ts';
+import { runTool } from '../support/run-tool.ts';
 import type { ToolRun } from '../support/run-tool.ts';
 import { ruleFilePaths, ruleTestPaths } from './rule-files.ts';
 
@@ -11,14 +11,12 @@ import { ruleFilePaths, ruleTestPaths } from './rule-files.ts';
  * installs). A promtool failure fails the test with promtool's own output; without promtool the suite is
  * skipped, and says why in its name.
  */
-const PROMTOOL = hasCommand('promtool');
-const SKIPPED = PROMTOOL ? '' : ' — SKIPPED: promtool is not installed (scripts/setup installs the Debian package prometheus)';
 
 function output(run: ToolRun): string {
   return `promtool exited with ${String(run.code)}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
 }
 
-describe.skipIf(!PROMTOOL)(`promtool check rules and test rules${SKIPPED}`, () => {
+describe('promtool check rules and test rules', () => {
   it('checks every rule file: valid, and clean under every lint', async () => {
     const files = ruleFilePaths();
     expect(files.length).toBeGreaterThanOrEqual(2);

@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand } from './run-tool.ts';
 
 /** A port the system says is free on loopback now (it could be taken before influxd binds it; unlikely). */
 export function freePort(): Promise<number> {
@@ -91,9 +90,6 @@ export class Influxd {
     this.#logPath = join(dir, 'influxd.log');
   }
 
-  static available(): boolean {
-    return hasCommand('influxd');
-  }
 
   static async start(): Promise<Influxd> {
     const dir = await mkdtemp(join(tmpdir(), 'isthmus-influxd-'));

@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './influxd.ts';
-import { hasCommand } from './run-tool.ts';
 
 export interface ScrapeTarget {
   readonly health: 'up' | 'down' | 'unknown';
@@ -43,9 +42,6 @@ export class PrometheusServer {
     this.url = url;
   }
 
-  static available(): boolean {
-    return hasCommand('prometheus');
-  }
 
   static async start(targets: readonly string[]): Promise<PrometheusServer> {
     const dir = await mkdtemp(join(tmpdir(), 'isthmus-prometheus-'));

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './influxd.ts';
-import { hasCommand } from './run-tool.ts';
 
 /** A scrape target and the target labels Prometheus adds to its series (e.g. `cluster`). */
 export interface LabelledTarget {
@@ -75,9 +74,6 @@ export class PrometheusWithRules {
     this.url = url;
   }
 
-  static available(): boolean {
-    return hasCommand('prometheus');
-  }
 
   static async start(options: PrometheusWithRulesOptions): Promise<PrometheusWithRules> {
     const dir = await mkdtemp(join(tmpdir(), 'isthmus-prometheus-rules-'));

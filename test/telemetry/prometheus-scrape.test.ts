@@ -6,7 +6,7 @@ import { SeriesSource } from '../../src/telemetry/series-source.ts';
 import { PrometheusServer } from '../support/prometheus-server.ts';
 import { sampleTelemetry } from './sample-telemetry.ts';
 
-describe.skipIf(!PrometheusServer.available())('a real Prometheus 2.42 scraping the endpoint', () => {
+describe('a real Prometheus 2.42 scraping the endpoint', () => {
   const served: ExpositionFormat[] = [];
   const source = new SeriesSource(sampleTelemetry());
   const text = createPrometheusRegistry(source, 'text');

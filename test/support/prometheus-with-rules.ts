@@ -22,6 +22,12 @@ export interface PrometheusWithRulesOptions {
   readonly interval: string;
 }
 
+export interface ScrapeTarget {
+  readonly health: 'up' | 'down' | 'unknown';
+  readonly lastError: string;
+  readonly scrapeUrl: string;
+}
+
 export interface ApiRule {
   readonly name: string;
   readonly type: 'recording' | 'alerting';
@@ -60,8 +66,8 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * A real Prometheus (the Debian 2.42 package) on a free loopback port, in a temporary directory, scraping
- * labelled targets and evaluating rule files: the same approach as prometheus-server.ts, plus rules and
- * target labels, and the API calls the rule and dashboard end-to-end tests need.
+ * labelled targets (every interval) and evaluating rule files (none is fine), with the API calls the
+ * exposition, rule and dashboard end-to-end tests need.
  */
 export class PrometheusWithRules {
   readonly #dir: string;
@@ -128,6 +134,21 @@ export class PrometheusWithRules {
   /** What a Grafana `label_values(selector, label)` variable lists. */
   async labelValues(selector: string, label: string): Promise<string[]> {
     return this.#get<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`, { 'match[]': selector });
+  }
+
+  async targets(): Promise<ScrapeTarget[]> {
+    return (await this.#get<{ activeTargets: ScrapeTarget[] }>('/api/v1/targets')).activeTargets;
+  }
+
+  /** Waits until every target was scraped once (its health is no longer unknown). */
+  async waitForScrape(timeoutMs = 20_000): Promise<ScrapeTarget[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const targets = await this.targets();
+      if (targets.length > 0 && targets.every((target) => target.health !== 'unknown')) return targets;
+      await sleep(200);
+    }
+    throw new Error(`prometheus scraped no target within ${timeoutMs} ms`);
   }
 
   async ruleGroups(): Promise<ApiRuleGroup[]> {

@@ -3,7 +3,7 @@ import { TelemetryHttpServer } from '../../src/telemetry/http-server.ts';
 import type { ExpositionFormat } from '../../src/telemetry/prometheus-registry.ts';
 import { createPrometheusRegistry } from '../../src/telemetry/prometheus-registry.ts';
 import { SeriesSource } from '../../src/telemetry/series-source.ts';
-import { PrometheusServer } from '../support/prometheus-server.ts';
+import { PrometheusWithRules } from '../support/prometheus-with-rules.ts';
 import { sampleTelemetry } from './sample-telemetry.ts';
 
 describe('a real Prometheus 2.42 scraping the endpoint', () => {
@@ -24,11 +24,11 @@ describe('a real Prometheus 2.42 scraping the endpoint', () => {
       },
     },
   });
-  let prometheus: PrometheusServer | undefined;
+  let prometheus: PrometheusWithRules | undefined;
 
   beforeAll(async () => {
     const { port } = await server.listen('127.0.0.1:0');
-    prometheus = await PrometheusServer.start([`127.0.0.1:${port}`]);
+    prometheus = await PrometheusWithRules.start({ job: 'isthmus', targets: [{ target: `127.0.0.1:${port}`, labels: {} }], ruleFiles: new Map(), interval: '1s' });
   }, 30_000);
 
   afterAll(async () => {
@@ -42,9 +42,9 @@ describe('a real Prometheus 2.42 scraping the endpoint', () => {
     expect(target).toMatchObject({ health: 'up', lastError: '' });
     expect(served[0]).toBe('openmetrics');
     const flows = await prometheus.query('isthmus_service_flows_total{namespace="shop",service="checkout"}');
-    expect(flows.map((sample) => Number(sample.value[1])).sort((a, b) => a - b)).toEqual([12, 4_021, 18_234]);
+    expect(flows.map((sample) => Number(sample.value?.[1])).sort((a, b) => a - b)).toEqual([12, 4_021, 18_234]);
     const buckets = await prometheus.query('isthmus_vmanage_poll_duration_seconds_bucket{le="2.5"}');
-    expect(buckets.map((sample) => sample.value[1])).toEqual(['3']);
+    expect(buckets.map((sample) => sample.value?.[1])).toEqual(['3']);
     const overflow = await prometheus.query('isthmus_telemetry_series_dropped_total');
     expect(overflow.length).toBeGreaterThan(10);
   }, 30_000);

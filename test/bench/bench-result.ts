@@ -7,11 +7,31 @@ export interface BenchResult {
   readonly unit: string;
   /** Context that makes the number comparable (sizes, counts). */
   readonly detail?: string;
+  /** The product's target for this figure, when it has one; the runner reports whether it holds. */
+  readonly target?: BenchTarget;
+}
+
+/** `value >= atLeast` and/or `value <= atMost`. */
+export interface BenchTarget {
+  readonly atLeast?: number;
+  readonly atMost?: number;
+}
+
+export interface BenchOptions {
+  /** `--quick`: reduced sizes so that every module together finishes in well under a minute. */
+  readonly quick: boolean;
 }
 
 /** What a `*.bench.ts` module exports: the runner discovers these files and calls `run`. */
 export interface BenchModule {
-  run(): Promise<BenchResult[]>;
+  run(options: BenchOptions): Promise<BenchResult[]>;
+}
+
+/** Whether a result meets its target; undefined when it has none. */
+export function meetsTarget(result: BenchResult): boolean | undefined {
+  const { target } = result;
+  if (target === undefined) return undefined;
+  return (target.atLeast === undefined || result.value >= target.atLeast) && (target.atMost === undefined || result.value <= target.atMost);
 }
 
 /**

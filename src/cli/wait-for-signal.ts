@@ -1,18 +1,35 @@
-/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the handlers. */
-export function waitForSignal(): { readonly promise: Promise<string>; dispose(): void } {
-  let handler: (signal: NodeJS.Signals) => void = () => undefined;
+export interface SignalWait {
+  /** The name of the first SIGINT or SIGTERM. */
+  readonly promise: Promise<string>;
+  /** Removes the handlers. */
+  dispose(): void;
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. Without `onRepeat` the handlers go with the first signal, so
+ * a second one gets Node's default (the process ends at once). With it, the handlers stay and every
+ * later signal is passed to `onRepeat`: the caller says why it stops abruptly, then exits.
+ */
+export function waitForSignal(onRepeat?: (signal: NodeJS.Signals) => void): SignalWait {
+  let first: (signal: NodeJS.Signals) => void = () => undefined;
   const promise = new Promise<string>((resolve) => {
-    handler = (signal) => {
-      resolve(signal);
-    };
+    first = resolve;
   });
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return {
-    promise,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
+  let received = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (!received) {
+      received = true;
+      if (onRepeat === undefined) dispose();
+      first(signal);
+    } else {
+      onRepeat?.(signal);
+    }
   };
+  const dispose = (): void => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return { promise, dispose };
 }

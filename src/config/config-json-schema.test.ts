@@ -27,7 +27,7 @@ describe('configJsonSchema', () => {
   it('is a draft 2020-12 schema that forbids unknown keys', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties ?? {})).toEqual(['cluster', 'kubernetes', 'hubble', 'vmanage', 'optimizer', 'telemetry', 'log']);
+    expect(Object.keys(schema.properties ?? {})).toEqual(['cluster', 'kubernetes', 'hubble', 'vmanage', 'optimizer', 'telemetry', 'log', 'shutdownTimeout']);
   });
 
   it('documents every field, with its default or that it is required', () => {

@@ -28,11 +28,12 @@ describe('configSchema defaults', () => {
         pollInterval: 60_000,
         statsSource: 'bulk',
         rateLimit: { requestsPerSecond: 20, bulkRequestsPerMinute: 24, bulkConcurrency: 1 },
-        policy: { bootstrap: true, vpnIds: [1], minPushInterval: 60_000 },
+        policy: { bootstrap: true, vpnIds: [1], minPushInterval: 60_000, activationTimeout: 600_000 },
       },
-      optimizer: { enabled: true, evaluationWindow: 300_000, statistic: 'p95', failuresBeforeMove: 3, holdTime: 600_000, returnMargin: 0.1, dryRun: false },
+      optimizer: { enabled: true, evaluationWindow: 300_000, statistic: 'p95', failuresBeforeMove: 1, holdTime: 600_000, returnMargin: 0.1, dryRun: false },
       telemetry: { listen: '0.0.0.0:9464' },
       log: { level: 'info', format: 'json' },
+      shutdownTimeout: 10_000,
     };
     expect(configSchema.parse(minimal)).toEqual(expected);
   });

@@ -273,6 +273,11 @@ const policySchema = z.strictObject({
     .describe('Name of an existing, active centralized policy to add Isthmus’s definitions to, instead of activating its own. Default: unset.'),
   vpnIds: withDefault(z.array(z.number().int().min(1).max(65530)).min(1), [1], 'Service VPNs the policy applies in.'),
   minPushInterval: withDefault(duration({ min: '0s' }), '60s', 'Minimum time between two pushes; changes made in between are coalesced into the next one.'),
+  activationTimeout: withDefault(
+    duration({ min: '1s', max: '1h' }),
+    '10m',
+    'How long vManage may take to finish activating the policy on the controllers; past it the push fails and the last good policy is restored.',
+  ),
 });
 
 /** The policy section with every default, for code that builds a vManage configuration by hand. */
@@ -328,8 +333,8 @@ const optimizerSchema = z.strictObject({
   statistic: withDefault(z.enum(['mean', 'p95', 'max']), 'p95', 'Statistic of the window compared with the SLO bounds.'),
   failuresBeforeMove: withDefault(
     z.number().int().min(1).max(100),
-    3,
-    'Consecutive failed evaluations before a Service moves off its color (K); avoids flapping on one bad sample.',
+    1,
+    'Consecutive failed evaluations before a Service moves off its color (K). The window statistic already holds a bad sample for the whole window, and evaluations repeat every 10 s on the same poll, so a K above 1 mostly delays moves.',
   ),
   holdTime: withDefault(duration({ min: '0s' }), '10m', 'Minimum time a Service stays on a color after a move.'),
   returnMargin: withDefault(
@@ -339,6 +344,11 @@ const optimizerSchema = z.strictObject({
   ),
   dryRun: withDefault(z.boolean(), false, 'Decide and explain, but never push policy to vManage.'),
 });
+
+/** The optimizer section with every default, for code that runs the optimizer without a configuration file (the demo). */
+export function defaultOptimizerConfig(): z.output<typeof optimizerSchema> {
+  return optimizerSchema.parse({});
+}
 
 const otlpSchema = z.strictObject({
   endpoint: refined((value) => checkUrl(value, { schemes: ['http', 'https'] })).describe(
@@ -351,6 +361,13 @@ const otlpSchema = z.strictObject({
     {},
     'Headers sent with every export (e.g. an API key), each value a secret reference.',
   ),
+  caFile: filePath
+    .optional()
+    .describe('CA bundle that signs the collector certificate (https endpoints). Default: unset, the system roots. The certificate is always verified.'),
+}).superRefine((value, context) => {
+  if (value.caFile !== undefined && !value.endpoint.startsWith('https:')) {
+    context.addIssue({ code: 'custom', path: ['caFile'], message: 'only an https endpoint uses a CA; use https:// in endpoint or remove caFile' });
+  }
 });
 
 const influxSchema = z
@@ -395,6 +412,11 @@ export const configSchema = z
     optimizer: section(optimizerSchema, 'SLO-aware mapping of Services to tunnel colors.'),
     telemetry: section(telemetrySchema, 'Where metrics go.'),
     log: section(logSchema, 'Logging.'),
+    shutdownTimeout: withDefault(
+      duration({ min: '1s', max: '10m' }),
+      '10s',
+      'How long `isthmus run` may take to stop after SIGTERM or SIGINT (stop the Hubble stream, release the Lease, a last OTLP export and InfluxDB write, log out of vManage); past it the process names the step still pending and exits with status 1. Keep it below the pod\'s terminationGracePeriodSeconds.',
+    ),
   })
   .describe('Configuration of the Isthmus bridge.');
 

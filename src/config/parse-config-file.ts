@@ -38,7 +38,15 @@ export function parseConfigFile(text: string, file: string): ConfigFileLayer {
       }),
     };
   }
-  const content: unknown = document.toJS();
+  let content: unknown;
+  try {
+    // Building values can still fail on text that parsed: an alias to an anchor that is never set (`*a`),
+    // or more alias expansions than the yaml library allows (its guard against "billion laughs" files).
+    content = document.toJS();
+  } catch (error) {
+    const summary = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+    return { ok: false, problems: [{ severity: 'error', code: 'YamlSyntax', key: file, message: `YAML syntax error: ${summary}`, origin: { kind: 'file', file } }] };
+  }
   const tree = content ?? {};
   if (!isPlainObject(tree)) {
     const message = `a configuration file is a YAML mapping (key: value), found ${describeFound(tree)}`;

@@ -30,7 +30,14 @@ export async function resolveSecret(ref: SecretRef, env: Readonly<Record<string,
   } catch (error) {
     throw new IsthmusError(SECRET_ERROR_CODE, `cannot read secret file ${ref.file} (${errorCode(error)})`, { cause: error });
   }
-  const value = text.replace(/[\r\n]+$/, '');
+  const value = withoutTrailingNewlines(text);
   if (value === '') throw new IsthmusError(SECRET_ERROR_CODE, `secret file ${ref.file} is empty`);
   return value;
+}
+
+/** An index scan: /[\r\n]+$/ backtracks quadratically on a file with many line breaks before its end. */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end -= 1;
+  return text.slice(0, end);
 }

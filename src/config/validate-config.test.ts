@@ -44,7 +44,7 @@ describe('validateConfig', () => {
   it('reports unknown keys, with a suggestion when one is close', () => {
     expect(problemsOf({ vmanage: { ...vmanage, requestTimout: '5s' }, colour: 'red' })).toEqual([
       'UnknownKey vmanage.requestTimout: unknown key; did you mean "requestTimeout"?',
-      'UnknownKey colour: unknown key; expected one of: cluster, kubernetes, hubble, vmanage, optimizer, telemetry, log',
+      'UnknownKey colour: unknown key; expected one of: cluster, kubernetes, hubble, vmanage, optimizer, telemetry, log, shutdownTimeout',
     ]);
     expect(problemsOf({ vmanage: { ...vmanage, password: { env: 'X', value: 'y' } } })).toEqual([
       'UnknownKey vmanage.password.value: unknown key; expected one of: env, file',

@@ -24,6 +24,7 @@ export interface ServedBridge {
   readonly address: ListenAddress;
   /** `http://host:port`, IPv6 hosts bracketed. */
   readonly url: string;
+  /** Stops serving, then a last OTLP export and InfluxDB write of the current values. */
   stop(): Promise<void>;
 }
 
@@ -48,5 +49,18 @@ export async function serveBridge(bridge: Bridge, options: ServeBridgeOptions): 
   mountApiV1(exports.server, bridge, options.tunnelOrder);
   const address = await exports.start();
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-  return { exports, address, url: `http://${host}:${address.port}`, stop: () => exports.stop() };
+  return {
+    exports,
+    address,
+    url: `http://${host}:${address.port}`,
+    stop: async () => {
+      // A last sample, so the final write carries the values since the last tick, not only those buffered.
+      try {
+        exports.influx?.sample();
+      } catch (error) {
+        options.logger.warn({ err: error }, 'reading the telemetry view for the last InfluxDB write failed');
+      }
+      await exports.stop();
+    },
+  };
 }

@@ -48,7 +48,7 @@ export interface VmanageTunnelCollector {
   readonly session: VmanageSession;
   readonly client: VmanageTelemetryClient;
   readonly collector: TunnelTelemetryCollector;
-  /** Stops polling, waits for a poll in flight, logs out and releases connections. */
+  /** Stops polling, aborts a poll in flight, logs out and releases connections. */
   close(): Promise<void>;
 }
 
@@ -105,8 +105,10 @@ export async function createTunnelCollector(options: CreateTunnelCollectorOption
     client,
     collector,
     close: async () => {
-      await collector.stop();
+      // Closing the session aborts the poll's requests, so the poll ends now instead of at its timeout.
+      const stopped = collector.stop();
       await session.close();
+      await stopped;
     },
   };
 }

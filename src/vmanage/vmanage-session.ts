@@ -282,8 +282,9 @@ export class VmanageSession {
       const exchange: Exchange = modern
         ? { method: 'POST', path: '/logout', auth: state }
         : { method: 'GET', path: '/logout', query: { nocache: this.#clock.now() }, auth: state };
-      await this.#bucket.take(this.#closing.signal);
-      const response = await this.#send(exchange, endpointLabel(exchange.path));
+      const unstoppable = new AbortController().signal;
+      await this.#bucket.take(unstoppable);
+      const response = await this.#send(exchange, endpointLabel(exchange.path), unstoppable);
       if (response.status === 200 || (response.status >= 300 && response.status < 400)) {
         this.#logger.info({ endpoint: '/logout', status: response.status }, 'logged out of vManage');
       } else {
@@ -294,12 +295,16 @@ export class VmanageSession {
     }
   }
 
-  /** Logs out and releases connections; later calls fail with ISTHMUS_E_VMANAGE_CLOSED. */
+  /**
+   * Refuses new calls and aborts those in flight (they fail with ISTHMUS_E_VMANAGE_CLOSED), then logs out
+   * and releases connections. Aborting first means a poll in flight neither holds up a shutdown for a
+   * request timeout nor logs in again behind the logout's back.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.logout();
     this.#closed = true;
     this.#closing.abort();
+    await this.logout();
     await this.#agent.close().catch(() => this.#agent.destroy());
   }
 
@@ -477,8 +482,11 @@ export class VmanageSession {
     }
   }
 
-  /** One HTTP request with a timeout; transport failures become typed errors. */
-  async #send(exchange: Exchange, endpoint: string): Promise<RawResponse> {
+  /**
+   * One HTTP request with a timeout; transport failures become typed errors. `cancel` aborts it (closing
+   * the session); the logout, sent while closing, passes one that never fires and has only the timeout.
+   */
+  async #send(exchange: Exchange, endpoint: string, cancel: AbortSignal = this.#closing.signal): Promise<RawResponse> {
     const url = new URL(exchange.path, this.#base);
     for (const [key, value] of Object.entries(exchange.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -503,13 +511,13 @@ export class VmanageSession {
         headers,
         body: payload,
         dispatcher: this.#agent,
-        signal: AbortSignal.any([timeout.signal, this.#closing.signal]),
+        signal: AbortSignal.any([timeout.signal, cancel]),
       });
       const text = await response.body.text();
       this.#emit(endpoint, exchange.method, String(response.statusCode), started);
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      if (this.#closing.signal.aborted) throw new VmanageError(VMANAGE_ERROR_CODES.closed, 'the vManage session is closed', { endpoint });
+      if (cancel.aborted) throw new VmanageError(VMANAGE_ERROR_CODES.closed, 'the vManage session is closed', { endpoint });
       const failure = classifyTransportError(error, timeout.signal.aborted);
       this.#emit(endpoint, exchange.method, failure.label, started);
       const message =
@@ -534,8 +542,9 @@ export class VmanageSession {
   async #probeVersion(state: SessionAuth): Promise<string> {
     try {
       // One attempt, no backoff: shutdown must not wait out a retry budget for a version number.
-      await this.#bucket.take(this.#closing.signal);
-      const response = await this.#send({ method: 'GET', path: '/dataservice/client/server', auth: state }, '/dataservice/client/server');
+      const unstoppable = new AbortController().signal;
+      await this.#bucket.take(unstoppable);
+      const response = await this.#send({ method: 'GET', path: '/dataservice/client/server', auth: state }, '/dataservice/client/server', unstoppable);
       if (response.status !== 200 || isHtml(response)) return '';
       return serverInfoOf(jsonOrUndefined(response.text)).platformVersion ?? '';
     } catch {

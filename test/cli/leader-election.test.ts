@@ -5,8 +5,6 @@
  * case to a few seconds. Loopback only.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +16,7 @@ import { runBridge } from '../../src/cli/commands/run.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Bridge } from '../../src/controller/bridge.ts';
 import { silentLog } from '../../src/vmanage/log-port.ts';
+import { freePort } from '../support/free-port.ts';
 
 const LEASE_MS = 2000;
 const RETRY_MS = 300;
@@ -36,15 +35,6 @@ afterEach(async () => {
   directory = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => {
-    resolve();
-  }));
-  return port;
-}
 
 interface Info {
   readonly kube: { readonly kubeconfig: string };

@@ -4,8 +4,6 @@
  * real cluster; a short run must serve /metrics and /api/v1/services with data. Loopback only.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +16,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { ServiceJson } from '../../src/controller/api-v1.ts';
 import { silentLog } from '../../src/vmanage/log-port.ts';
 import { runCli } from './run-cli.ts';
+import { freePort } from '../support/free-port.ts';
 
 let simulation: Simulation | undefined;
 let directory: string | undefined;
@@ -29,16 +28,6 @@ afterEach(async () => {
   directory = undefined;
 });
 
-/** A port free right now on loopback (the configuration takes no port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => {
-    resolve();
-  }));
-  return port;
-}
 
 interface Info {
   readonly kube: { readonly kubeconfig: string };

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from './influxd.ts';
+import { freePort } from './free-port.ts';
 
 /** A scrape target and the target labels Prometheus adds to its series (e.g. `cluster`). */
 export interface LabelledTarget {

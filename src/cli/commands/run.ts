@@ -3,10 +3,11 @@
  * /healthz, /readyz and /api/v1 on `telemetry.listen` until SIGINT or SIGTERM. The composition root of
  * the production bridge: builds the adapters from the configuration and wires them, nothing else.
  */
-import { hostname } from 'node:os';
+import { constants as osConstants, hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import type { Config } from '../../config/config-schema.ts';
+import { formatConfigDuration } from '../../config/config-duration.ts';
 import { formatConfigProblem } from '../../config/config-problem.ts';
 import { startBridge } from '../../controller/bridge.ts';
 import type { AssignmentPush, Bridge } from '../../controller/bridge.ts';
@@ -21,6 +22,8 @@ import { PolicyApplier } from '../../policy/policy-applier.ts';
 import { VmanagePolicyClient } from '../../policy/vmanage-policy-client.ts';
 import { createLeaseLock } from '../../kube/lease-lock.ts';
 import { serveBridge } from '../../controller/serve-bridge.ts';
+import { isShutdownTimeout, runShutdownSteps } from '../../controller/shutdown-steps.ts';
+import type { ShutdownStep } from '../../controller/shutdown-steps.ts';
 import type { ServedBridge } from '../../controller/serve-bridge.ts';
 import { startKubeParts } from '../../controller/start-kube-parts.ts';
 import type { KubeParts } from '../../controller/start-kube-parts.ts';
@@ -64,8 +67,14 @@ leader decides assignments, followers observe and export telemetry. The identity
 hostname) plus a random suffix. /readyz details leader or follower (followers stay ready) and /metrics
 has isthmus_leader.
 
-Stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a clean stop, 1 when an adapter cannot be
-built or the server cannot listen, 2 on a configuration error.
+On SIGTERM or SIGINT it stops in steps, each logged at info: releases the Lease (a follower takes over
+at its next attempt), stops the Hubble stream, flushes the exporters (a last OTLP export and InfluxDB
+write of the final values), logs out of vManage and stops the Kubernetes informers. When that takes
+longer than shutdownTimeout (default 10s) it logs the step still pending and exits with status 1; a
+second signal during the shutdown exits at once (status 130 for SIGINT, 143 for SIGTERM).
+
+Exit status: 0 after a clean stop, 1 when an adapter cannot be built, the server cannot listen or the
+shutdown overran shutdownTimeout, 2 on a configuration error.
 
 Examples:
   $ isthmus run --config /etc/isthmus/config.yaml
@@ -87,9 +96,12 @@ async function runCommand(options: ConfigOptions, context: CommandContext): Prom
   if (!loaded.ok) return 2;
   const logger = context.logger();
   const stop = new AbortController();
-  const signal = waitForSignal();
+  const signal = waitForSignal((name) => {
+    logger.warn({ signal: name }, `${name} during shutdown: exiting at once`);
+    exitNow(exitStatusOfSignal(name));
+  });
   void signal.promise.then((name) => {
-    logger.info({ signal: name }, 'stopping');
+    logger.info({ signal: name, shutdownTimeout: formatConfigDuration(loaded.config.shutdownTimeout) }, 'stopping');
     stop.abort();
   });
   try {
@@ -103,6 +115,12 @@ async function runCommand(options: ConfigOptions, context: CommandContext): Prom
     });
     return 0;
   } catch (error) {
+    if (isShutdownTimeout(error)) {
+      logger.error({ pending: error.pending, shutdownTimeout: formatConfigDuration(error.timeoutMs) }, error.message);
+      io.stderr(`isthmus run: ${error.message}\n`);
+      // The pending step still holds sockets or timers, which would keep the process alive.
+      exitNow(1);
+    }
     io.stderr(`isthmus run: ${isIsthmusError(error) ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
@@ -125,6 +143,44 @@ export interface RunBridgeOptions {
   readonly releaseLeaseOnStop?: boolean;
   /** Kubernetes Events on Services for moves. Default true; false records none (`isthmus plan`). */
   readonly recordEvents?: boolean;
+}
+
+/** The running parts a shutdown stops; undefined when not built (startup failed first) or not configured. */
+interface RunningParts {
+  readonly elected: ElectedLeadership | undefined;
+  readonly releaseLease: boolean;
+  readonly bridge: Bridge | undefined;
+  readonly hubble: HubbleClient | undefined;
+  readonly served: ServedBridge | undefined;
+  readonly vmanage: VmanageTunnelCollector | undefined;
+  readonly kube: KubeParts | undefined;
+}
+
+/**
+ * The order of a shutdown. The Lease goes first: stepping down already happened with the stop request,
+ * and releasing it lets a follower take over while the rest shuts down. Ingest stops before the last
+ * export, so the exported values are the final ones. The informers go last: the bridge and the
+ * exporters read their stores until then.
+ */
+function shutdownSteps(parts: RunningParts): ShutdownStep[] {
+  const { elected, bridge, hubble, served, vmanage, kube } = parts;
+  return [
+    ...(elected === undefined ? [] : [{ name: parts.releaseLease ? 'release the Lease' : 'stop campaigning for the Lease', run: () => elected.stop() }]),
+    ...(bridge === undefined && hubble === undefined
+      ? []
+      : [
+          {
+            name: 'stop the Hubble stream',
+            run: async () => {
+              await bridge?.close();
+              hubble?.close();
+            },
+          },
+        ]),
+    ...(served === undefined ? [] : [{ name: 'flush the exporters', run: () => served.stop() }]),
+    ...(vmanage === undefined ? [] : [{ name: 'log out of vManage', run: () => vmanage.close() }]),
+    ...(kube === undefined ? [] : [{ name: 'stop the Kubernetes informers', run: () => kube.stop() }]),
+  ];
 }
 
 /** Builds the adapters from the configuration, starts the bridge and its server, and runs until the signal aborts. */
@@ -180,6 +236,9 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
       tenancy: config.kubernetes.allowedTunnels,
       reportingInstance: env.POD_NAME ?? hostname(),
       logger,
+      onInformerEvent: (event) => {
+        counters.recordInformerEvent(event);
+      },
     });
     const election = config.kubernetes.leaderElection;
     if (election.enabled) {
@@ -205,7 +264,7 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
     if (collector !== undefined) void collector.poll().finally(() => {
       if (!options.signal.aborted) collector.start();
     });
-    const [kubeParts, tunnelCollector, flowSource] = [kube, vmanage, hubble];
+    const kubeParts = kube;
     const leadership = elected?.leadership ?? Leadership.standalone();
     const optimizing = config.optimizer.enabled;
     const push =
@@ -220,6 +279,7 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
               logger,
               bootstrap: config.vmanage.policy.bootstrap,
               minPushIntervalMs: config.vmanage.policy.minPushInterval,
+              taskTimeoutMs: config.vmanage.policy.activationTimeout,
               ...(config.vmanage.policy.adopt === undefined ? {} : { adopt: config.vmanage.policy.adopt }),
             }),
             dryRun: config.optimizer.dryRun,
@@ -246,29 +306,17 @@ export async function runBridge(config: Config, options: RunBridgeOptions): Prom
               kubeParts.recorder.record(serviceReference(service), type, reason, message);
             },
           }),
-      owned: [
-        () => kubeParts.stop(),
-        () => tunnelCollector?.close(),
-        () => {
-          flowSource.close();
-        },
-      ],
     });
     served = await serveBridge(bridge, { config: config.telemetry, clusterName: config.cluster.name, serviceVersion: readVersion(), env, logger, tunnelOrder: worstTunnelsFirst });
     logger.info({ url: served.url }, 'serving');
     options.onServing?.(served.url, bridge);
     await abortedOf(options.signal);
   } finally {
-    // Leadership first: pushing stops at once and a follower takes over while the rest shuts down.
-    await elected?.stop();
-    await served?.stop();
-    if (bridge !== undefined) await bridge.close();
-    else {
-      // The bridge owns the adapters once it runs; before that they are stopped here.
-      hubble?.close();
-      await vmanage?.close();
-      await kube?.stop();
-    }
+    // Rejects with ShutdownTimeoutError past config.shutdownTimeout, naming the step still pending.
+    await runShutdownSteps(shutdownSteps({ elected, releaseLease: options.releaseLeaseOnStop ?? true, bridge, hubble, served, vmanage, kube }), {
+      timeoutMs: config.shutdownTimeout,
+      logger,
+    });
   }
 }
 
@@ -277,9 +325,19 @@ const NO_TUNNELS: TunnelStatsSource = {
   readings: () => [],
   reading: () => undefined,
   history: () => [],
+  windowMeasure: () => undefined,
   health: () => ({ status: 'ok', lastSuccessAt: undefined, lastAttemptAt: undefined, lastError: undefined, consecutiveFailures: 0, gapMs: 0 }),
   subscribe: () => () => undefined,
 };
+
+/** What a shell reports for a process ended by this signal: 128 + its number. */
+function exitStatusOfSignal(signal: NodeJS.Signals): number {
+  return 128 + (osConstants.signals[signal] as number | undefined ?? 15);
+}
+
+function exitNow(code: number): never {
+  process.exit(code);
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

@@ -1170,6 +1170,20 @@ function bridgeHealth(): Dashboard {
       ],
       custom: { thresholdsStyle: { mode: 'dashed' } },
     })
+    .add({
+      type: 'timeseries',
+      title: 'Stream reconnects and undecodable messages',
+      description: 'Times the Hubble flow stream was opened again after it broke, and messages that did not decode (each skipped, the stream goes on), per interval.',
+      w: 24,
+      h: 6,
+      queries: [
+        { expr: `sum by (instance) (increase(isthmus_hubble_reconnects_total{${sel}}[$__rate_interval]))`, legend: 'reconnects {{instance}}' },
+        { expr: `sum by (instance) (increase(isthmus_hubble_decode_errors_total{${sel}}[$__rate_interval]))`, legend: 'undecodable {{instance}}' },
+      ],
+      unit: 'short',
+      min: 0,
+      custom: { drawStyle: 'bars', fillOpacity: 80 },
+    })
     .row('vManage')
     .add({
       type: 'timeseries',
@@ -1216,6 +1230,38 @@ function bridgeHealth(): Dashboard {
       unit: 'short',
       min: 0,
     })
+    .row('Kubernetes')
+    .add({
+      type: 'timeseries',
+      title: 'Informer lists by reason',
+      description: 'Full lists of a resource by the informers: initial, expired (410 Gone: the watch history was gone) or resync, per interval.',
+      w: 8,
+      h: 8,
+      queries: [{ expr: `sum by (resource, reason) (increase(isthmus_kube_lists_total{${sel}}[$__rate_interval]))`, legend: '{{resource}} {{reason}}' }],
+      unit: 'short',
+      min: 0,
+      custom: { drawStyle: 'bars', fillOpacity: 80 },
+    })
+    .add({
+      type: 'timeseries',
+      title: 'Watches ended by reason',
+      description: 'Watches that ended without an error (closed by the server, timeout, expired) and were opened again, per interval.',
+      w: 8,
+      h: 8,
+      queries: [{ expr: `sum by (resource, reason) (increase(isthmus_kube_watch_ends_total{${sel}}[$__rate_interval]))`, legend: '{{resource}} {{reason}}' }],
+      unit: 'short',
+      min: 0,
+    })
+    .add({
+      type: 'timeseries',
+      title: 'Kubernetes API request errors',
+      description: 'Failed list or watch requests of the informers, by resource and operation; each is retried with backoff.',
+      w: 8,
+      h: 8,
+      queries: [{ expr: `sum by (resource, operation) (increase(isthmus_kube_request_errors_total{${sel}}[$__rate_interval]))`, legend: '{{resource}} {{operation}}' }],
+      unit: 'short',
+      min: 0,
+    })
     .row('Policy and telemetry')
     .add({
       type: 'timeseries',
@@ -1252,11 +1298,22 @@ function bridgeHealth(): Dashboard {
       queries: [{ expr: `sum by (metric) (increase(isthmus_telemetry_series_dropped_total{${sel}}[$__rate_interval]))`, legend: '{{metric}}' }],
       unit: 'short',
       min: 0,
+    })
+    .add({
+      type: 'timeseries',
+      title: 'Export errors by exporter',
+      description: 'Failed attempts to export metrics to the OpenTelemetry Collector (otlp) or InfluxDB (influx), per interval; /metrics is not affected.',
+      w: 24,
+      h: 6,
+      queries: [{ expr: `sum by (exporter) (increase(isthmus_telemetry_export_errors_total{${sel}}[$__rate_interval]))`, legend: '{{exporter}}' }],
+      unit: 'short',
+      min: 0,
+      custom: { drawStyle: 'bars', fillOpacity: 80 },
     });
   return dashboard({
     uid: 'isthmus-bridge',
     title: 'Isthmus / Bridge health',
-    description: 'The bridge itself: Hubble ingest and lost events, leadership, vManage requests, errors and poll duration, policy push latency.',
+    description: 'The bridge itself: Hubble ingest, lost events and reconnects, leadership, vManage requests, errors and poll duration, Kubernetes informers, policy push latency, export errors.',
     variables: [clusterVariable, instanceVariable],
     layout,
   });

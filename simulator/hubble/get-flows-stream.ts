@@ -18,6 +18,8 @@ export interface GetFlowsStreamHost {
   readonly observer: HubbleObserver;
   /** Simulated time until which streams send nothing (the stall fault). */
   stalledUntilMs(): number;
+  /** Whether the next flow goes out after a frame that does not decode (consumes one such fault). */
+  takeMalformedFrame(): boolean;
 }
 
 export type GetFlowsCall = ServerWritableStream<Buffer, Buffer>;
@@ -25,6 +27,11 @@ export type GetFlowsCall = ServerWritableStream<Buffer, Buffer>;
 type Prepared = { readonly ok: true; readonly stream: GetFlowsStream } | { readonly ok: false; readonly code: status; readonly details: string };
 
 const NS_PER_MS = 1_000_000n;
+/**
+ * A GetFlowsResponse cut short: field 1 (`flow`) announces 80 bytes and one follows. A well-framed gRPC
+ * message whose protobuf does not decode, as a buggy or mismatched Relay might send.
+ */
+const MALFORMED_FRAME = Buffer.from([0x0a, 0x50, 0x01]);
 
 /**
  * One GetFlows call, served as Hubble Relay serves it from the nodes' rings:
@@ -188,6 +195,7 @@ export class GetFlowsStream {
           return;
         }
         if (!this.#accept(entry.flow)) continue;
+        if (this.#host.takeMalformedFrame() && !(await this.#write(MALFORMED_FRAME))) return;
         message = this.#flowMessage(entry);
         this.sent++;
       }

@@ -1,7 +1,7 @@
 /**
  * GetFlows as the emulator serves it (number, first, since, until, follow, refusals) and its faults
- * (burst, stall, disconnect), over real gRPC through the bridge's own client. The world runs on a manual
- * clock: flows appear only when a test advances it.
+ * (burst, stall, malformed frames, disconnect), over real gRPC through the bridge's own client. The
+ * world runs on a manual clock: flows appear only when a test advances it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubbleClient } from '../../src/hubble/hubble-client.ts';
@@ -171,6 +171,21 @@ describe('Hubble emulator faults', () => {
     await waitFor(() => uuids(stream.events).length + lost() === truth.length, 'every flow delivered or reported lost');
     expect(lost()).toBeGreaterThan(0);
     expect(stream.events.flatMap((event) => (event.kind === 'lost_events' ? [event.source] : [])).every((source) => source === 'HUBBLE_RING_BUFFER')).toBe(true);
+  });
+
+  it('sends frames that do not decode before the next flows; the client counts and skips them, and the stream goes on', async () => {
+    const { world, emulator } = await emulate();
+    const stream = follow(emulator, { follow: true });
+    await waitFor(() => stream.client.health().connected, 'the stream');
+    const fromMs = emulator.observer.pumpedToMs;
+    emulator.faults.sendMalformedFrames(3);
+    await world.clock.advance(2000);
+    const truth = [...world.flowsBetween(fromMs, emulator.observer.pumpedToMs)].map((flow) => flow.uuid);
+    expect(truth.length).toBeGreaterThan(3);
+    await waitFor(() => uuids(stream.events).length === truth.length, 'every flow after the malformed frames');
+    expect(uuids(stream.events)).toEqual(truth);
+    expect(stream.client.health()).toMatchObject({ decodeErrors: 3, connected: true, reconnects: 0 });
+    expect(emulator.faults.takeMalformedFrame()).toBe(false);
   });
 
   it('drops every stream with UNAVAILABLE and refuses the next calls, ServerStatus included', async () => {

@@ -15,6 +15,7 @@ export class HubbleFaults {
   readonly #observer: HubbleObserver;
   readonly #disconnectStreams: (details: string) => number;
   #refuse = 0;
+  #malformedFrames = 0;
   #stalledUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(observer: HubbleObserver, disconnectStreams: (details: string) => number) {
@@ -38,20 +39,33 @@ export class HubbleFaults {
     return this.#observer.burst(count, nodeName);
   }
 
+  /** The next `count` flows (over all streams) each follow a frame that does not decode. */
+  sendMalformedFrames(count: number): void {
+    this.#malformedFrames = Math.max(0, count);
+  }
+
   /** Relay loses or regains a node. */
   setNodeAvailable(nodeName: string, available: boolean): void {
     this.#observer.setNodeAvailable(nodeName, available);
   }
 
-  /** Clears the refusals and the stall; nodes stay as they are. */
+  /** Clears the refusals, the stall and pending malformed frames; nodes stay as they are. */
   reset(): void {
     this.#refuse = 0;
+    this.#malformedFrames = 0;
     this.#stalledUntilMs = Number.NEGATIVE_INFINITY;
   }
 
   /** Simulated time until which streams are stalled. */
   stalledUntilMs(): number {
     return this.#stalledUntilMs;
+  }
+
+  /** Whether the next flow is to follow a malformed frame (consumes one). */
+  takeMalformedFrame(): boolean {
+    if (this.#malformedFrames <= 0) return false;
+    this.#malformedFrames--;
+    return true;
   }
 
   /** Whether this call is to be refused (consumes one refusal). */

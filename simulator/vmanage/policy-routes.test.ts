@@ -148,6 +148,28 @@ describe('vManage emulator: centralized policy', () => {
     expect(harness.emulator.policy.effectiveAt()).toBeUndefined();
   });
 
+  it('hangs activation tasks on demand, refusing other activations meanwhile, until they are released', async () => {
+    const harness = await start();
+    const { policy } = await objects(harness);
+    harness.emulator.policy.faults.hangActivations(1);
+    const hung = await harness.client.activate(policy, false);
+    harness.clock.advance(24 * 3_600_000);
+    expect(await harness.client.taskStatus(hung)).toMatchObject({ status: 'in_progress', done: false });
+    expect(await harness.client.runningTasks()).toEqual([hung]);
+    expect((await failure(harness.client.activate(policy, false))).details).toContain('already in progress');
+    expect(harness.emulator.policy.effectiveAt()).toBeUndefined();
+
+    expect(harness.emulator.policy.faults.releaseHungActivations('failure')).toBe(1);
+    expect((await harness.client.taskStatus(hung)).devices.map((device) => device.statusId)).toEqual(['failure']);
+    expect(harness.emulator.policy.effectiveAt()).toBeUndefined();
+    // Counted: the next activation runs its normal course and takes effect.
+    const next = await harness.client.activate(policy, false);
+    harness.clock.advance(8000);
+    expect(await harness.client.taskStatus(next)).toMatchObject({ status: 'done', done: true });
+    expect(harness.emulator.policy.effectiveAt()?.policyId).toBe(policy);
+    expect(harness.emulator.policy.faults.releaseHungActivations()).toBe(0);
+  });
+
   it('names the affected vSmart template when an object of the active policy is edited, and keeps the edit off the controllers until re-activation', async () => {
     const harness = await start();
     const { prefix, policy } = await objects(harness);

@@ -71,7 +71,7 @@ export class PolicyRoutes implements PolicyEmulation {
 
   constructor(options: PolicyRoutesOptions) {
     this.#options = options;
-    this.faults = new PolicyFaults(options.activationDelayMs ?? 8000);
+    this.faults = new PolicyFaults(options.activationDelayMs ?? 8000, (outcome) => this.#tasks.endHung(this.#options.clock.now(), outcome));
   }
 
   get requests(): readonly PolicyRequestRecord[] {
@@ -218,7 +218,13 @@ export class PolicyRoutes implements PolicyEmulation {
     return policy?.kind === 'vsmart' ? jsonReply(200, this.#row(policy, 'full')) : notFound(id);
   }
 
-  async #activation(action: 'activate' | 'deactivate', id: string, body: unknown, now: number): Promise<Reply> {
+  async #activation(action: 'activate' | 'deactivate', id: string, body: unknown, receivedAt: number): Promise<Reply> {
+    if ((await this.faults.passActivationHold()) === 'refuse') {
+      return jsonReply(503, errorEnvelope('Server is unable to complete request', 'The activation request was not processed'));
+    }
+    // A held request is processed when released: the task starts then, from the store as it is then.
+    const now = Math.max(receivedAt, this.#options.clock.now());
+    this.#tasks.settle(now, this.store);
     const policy = this.store.get(id);
     if (policy?.kind !== 'vsmart') return notFound(id);
     const running = this.#tasks.running(now)[0];
@@ -229,15 +235,16 @@ export class PolicyRoutes implements PolicyEmulation {
       return jsonReply(400, errorEnvelope('Failed to deactivate policy', `${nameOf(policy.body)} is not active`, 'POLICY0006'));
     }
     const isEdited = isRecord(body) && body.isEdited === true;
-    const validationFails = this.faults.takeValidationFailure();
-    const fails = !validationFails && this.faults.takeActivationFailure();
+    const hangs = this.faults.takeHang();
+    const validationFails = !hangs && this.faults.takeValidationFailure();
+    const fails = !hangs && !validationFails && this.faults.takeActivationFailure();
     const task = this.#tasks.start({
       action,
       policyId: id,
       policyName: nameOf(policy.body),
       isEdited,
       startedAt: now,
-      doneAt: now + (validationFails ? Math.min(1000, this.faults.activationDelayMs) : this.faults.activationDelayMs),
+      doneAt: hangs ? Number.POSITIVE_INFINITY : now + (validationFails ? Math.min(1000, this.faults.activationDelayMs) : this.faults.activationDelayMs),
       outcome: validationFails ? 'validation-failure' : fails ? 'failure' : 'success',
       failureMessage: this.faults.failureMessage,
       devices: await this.#vsmarts(),

@@ -29,8 +29,8 @@ export interface PolicyTask {
   readonly outcome: 'success' | 'failure' | 'validation-failure';
   readonly failureMessage: string;
   readonly devices: readonly TaskDevice[];
-  /** Activation: what becomes active when the task succeeds. */
-  readonly snapshot: ActivePolicySnapshot | undefined;
+  /** Activation: what becomes active when the task succeeds; dropped once settled (the timeline has it). */
+  snapshot: ActivePolicySnapshot | undefined;
   settled: boolean;
 }
 
@@ -41,6 +41,14 @@ export interface PolicyTimelineEntry {
 
 /** Bound on the activation history kept for the world (older flows then see the oldest kept policy). */
 const MAX_TIMELINE = 256;
+/**
+ * How far back, in simulated time, the timeline answers exactly: flows are generated for the recent
+ * past, and a fast-forwarded run activating every few simulated minutes must not keep every policy it
+ * ever enforced.
+ */
+const TIMELINE_HORIZON_MS = 60 * 60_000;
+/** Finished tasks kept for status queries; vManage forgets old ones too. */
+const MAX_SETTLED_TASKS = 64;
 
 /**
  * Activation and deactivation tasks on the emulator's clock. Nothing runs on timers: a task's state is
@@ -51,6 +59,8 @@ export class PolicyTasks {
   readonly #tasks = new Map<string, PolicyTask>();
   readonly #timeline: PolicyTimelineEntry[] = [];
   readonly #listeners = new Set<(entry: PolicyTimelineEntry) => void>();
+  /** Whether older entries were dropped (then times before the first kept one get the oldest kept policy). */
+  #trimmed = false;
 
   get(id: string): PolicyTask | undefined {
     return this.#tasks.get(id);
@@ -66,16 +76,30 @@ export class PolicyTasks {
     return created;
   }
 
+  /** Ends every task that would never finish (hung by fault) at `now`, with `outcome`; returns how many. */
+  endHung(now: number, outcome: PolicyTask['outcome']): number {
+    let ended = 0;
+    for (const task of this.#tasks.values()) {
+      if (task.doneAt !== Number.POSITIVE_INFINITY) continue;
+      this.#tasks.set(task.id, { ...task, doneAt: now, outcome });
+      ended++;
+    }
+    return ended;
+  }
+
   /** Applies every task finished by `now`, in completion order. */
   settle(now: number, store: PolicyStore): void {
     const due = [...this.#tasks.values()].filter((task) => !task.settled && task.doneAt <= now).sort((a, b) => a.doneAt - b.doneAt);
     for (const task of due) {
       task.settled = true;
+      const { snapshot } = task;
+      task.snapshot = undefined;
+      this.#forgetOldTasks();
       if (task.outcome !== 'success') continue;
       if (task.action === 'activate') {
         // Only one centralized policy is active on the vSmarts at a time.
         for (const object of store.inCollection('vsmart', 'vsmart')) object.activated = object.id === task.policyId;
-        this.#record({ fromMs: task.doneAt, snapshot: task.snapshot });
+        this.#record({ fromMs: task.doneAt, snapshot });
       } else {
         const policy = store.get(task.policyId);
         if (policy !== undefined) policy.activated = false;
@@ -90,7 +114,20 @@ export class PolicyTasks {
       const entry = this.#timeline[i];
       if (entry !== undefined && entry.fromMs <= timeMs) return entry.snapshot;
     }
-    return undefined;
+    // Before the history kept: the oldest kept policy, rather than none at all.
+    return this.#trimmed ? this.#timeline[0]?.snapshot : undefined;
+  }
+
+  /** Drops the oldest finished tasks beyond MAX_SETTLED_TASKS (Map order is start order). */
+  #forgetOldTasks(): void {
+    let settled = 0;
+    for (const task of this.#tasks.values()) if (task.settled) settled++;
+    for (const [id, task] of this.#tasks) {
+      if (settled <= MAX_SETTLED_TASKS) break;
+      if (!task.settled) continue;
+      this.#tasks.delete(id);
+      settled--;
+    }
   }
 
   /** Called when an activation or deactivation takes effect. Returns the unsubscribe function. */
@@ -101,7 +138,11 @@ export class PolicyTasks {
 
   #record(entry: PolicyTimelineEntry): void {
     this.#timeline.push(entry);
+    const before = this.#timeline.length;
     if (this.#timeline.length > MAX_TIMELINE) this.#timeline.splice(0, this.#timeline.length - MAX_TIMELINE);
+    // Entries superseded before the horizon go; the one in force at the horizon stays.
+    while ((this.#timeline[1]?.fromMs ?? Number.POSITIVE_INFINITY) <= entry.fromMs - TIMELINE_HORIZON_MS) this.#timeline.shift();
+    if (this.#timeline.length < before) this.#trimmed = true;
     for (const listener of [...this.#listeners]) listener(entry);
   }
 }

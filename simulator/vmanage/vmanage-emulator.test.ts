@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/vmanage/fake-time.ts';
 import { sampleDataSource } from '../../test/vmanage/sample-data-source.ts';
 import { readSample } from '../../test/vmanage/samples.ts';
+import { PolicyRoutes } from './policy-routes.ts';
 import { startVmanageEmulator } from './vmanage-emulator.ts';
 import type { VmanageEmulator, VmanageEmulatorOptions } from './vmanage-emulator.ts';
 
@@ -261,6 +262,40 @@ describe('vManage emulator: limits and faults', () => {
     emulator.faults.rateLimit(5);
     emulator.faults.reset();
     expect((await get(emulator, '/dataservice/device', auth)).status).toBe(200);
+  });
+});
+
+describe('vManage emulator: restarts', () => {
+  it('restarts on the same port with its policy database (sessions are gone), or from scratch', async () => {
+    const { emulator, clock } = await start();
+    const before = await session(emulator);
+    const created = await fetch(`${emulator.url}/dataservice/template/policy/list/site`, {
+      method: 'POST',
+      headers: { cookie: before.cookie, 'x-xsrf-token': before.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'kept', type: 'site', entries: [{ siteId: '100' }] }),
+    });
+    expect(created.status).toBe(200);
+    await emulator.close();
+    if (!(emulator.policy instanceof PolicyRoutes)) throw new Error('the emulator keeps its policy in PolicyRoutes');
+    const port = new URL(emulator.url).port;
+    const names = async (restarted: VmanageEmulator): Promise<unknown[]> => {
+      // The first call may reuse a pooled keep-alive connection the old process closed: one retry.
+      const auth = await session(restarted).catch(() => session(restarted));
+      const rows = (await (await get(restarted, '/dataservice/template/policy/list/site', auth)).json()) as { data: { name: unknown }[] };
+      return rows.data.map((row) => row.name);
+    };
+
+    const kept = await startVmanageEmulator({ dataSource: sampleDataSource(), clock, port: Number(port), password: emulator.credentials.password, policy: emulator.policy });
+    running.push(kept);
+    expect(kept.url).toBe(emulator.url);
+    const stale = await get(kept, '/dataservice/template/policy/list/site', before).catch(() => get(kept, '/dataservice/template/policy/list/site', before));
+    expect([stale.status, (await stale.text()).includes('<html')]).toEqual([200, true]);
+    expect(await names(kept)).toEqual(['kept']);
+    await kept.close();
+
+    const fresh = await startVmanageEmulator({ dataSource: sampleDataSource(), clock, port: Number(port), password: emulator.credentials.password });
+    running.push(fresh);
+    expect(await names(fresh)).toEqual([]);
   });
 });
 

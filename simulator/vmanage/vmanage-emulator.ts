@@ -80,6 +80,12 @@ export interface VmanageEmulatorOptions {
   readonly activationDelayMs?: number;
   /** `POST /template/policy/vsmart` answers an empty body (default, as some releases do) or `{"policyId"}`. */
   readonly policyCreateResponse?: 'empty' | 'id';
+  /**
+   * The policy side of an emulator that ran before (its `policy`): a restarted vManage keeps its
+   * database (policies, tasks, what is active) while every session is gone. Default: a fresh, empty one,
+   * as after a rebuild from scratch. `activationDelayMs` and `policyCreateResponse` then come with it.
+   */
+  readonly policy?: PolicyRoutes;
 }
 
 export interface EmulatorRequestRecord {
@@ -166,7 +172,7 @@ export async function startVmanageEmulator(options: VmanageEmulatorOptions): Pro
     defaultCount: 1000,
     scrollTtlMs: options.scrollTtlMs ?? 5 * 60_000,
   });
-  const policy = new PolicyRoutes({
+  const policy = options.policy ?? new PolicyRoutes({
     dataSource: options.dataSource,
     clock,
     username,

@@ -19,7 +19,8 @@ import type {
 import { declaredSlo } from './service-status.ts';
 
 /** The counters the adapters feed through their hooks (TelemetryState fits): vManage and policy. */
-export type AdapterCounters = Pick<TelemetryView, 'policyPushes' | 'policyPushDurations' | 'vmanageRequests' | 'vmanagePollDurations'>;
+export type AdapterCounters = Pick<TelemetryView, 'policyPushes' | 'policyPushDurations' | 'vmanageRequests' | 'vmanagePollDurations'> &
+  Partial<Pick<TelemetryView, 'kubeLists' | 'kubeWatchEnds' | 'kubeRequestErrors'>>;
 
 export interface BridgeTelemetrySources {
   readonly tunnels: Pick<TunnelStatsSource, 'readings'>;
@@ -58,9 +59,14 @@ export function bridgeTelemetryView(sources: BridgeTelemetrySources): TelemetryV
     hubbleFlows: () => sources.store.totals().flows,
     hubbleLostEvents: () => Object.entries(sources.flows.health().lostEvents).map(([source, count]) => ({ source, count })),
     hubbleConnected: () => sources.flows.health().connected,
+    hubbleReconnects: () => sources.flows.health().reconnects,
+    hubbleDecodeErrors: () => sources.flows.health().decodeErrors,
     leader: () => sources.leader(),
     vmanageRequests: () => sources.counters?.vmanageRequests() ?? [],
     vmanagePollDurations: () => sources.counters?.vmanagePollDurations() ?? EMPTY_HISTOGRAM,
+    kubeLists: () => sources.counters?.kubeLists?.() ?? [],
+    kubeWatchEnds: () => sources.counters?.kubeWatchEnds?.() ?? [],
+    kubeRequestErrors: () => sources.counters?.kubeRequestErrors?.() ?? [],
   };
 }
 

@@ -3,6 +3,7 @@ import type { TenancyConfig } from '../domain/tenancy.ts';
 import { EventRecorder, namespaceReference, serviceReference } from '../kube/event-recorder.ts';
 import { createEventSink } from '../kube/event-sink.ts';
 import { createKubeInformers } from '../kube/kube-informers.ts';
+import type { InformerEvent } from '../kube/kube-informer.ts';
 import type { KubeInformers } from '../kube/kube-informers.ts';
 import { ServiceIntents } from '../kube/service-intents.ts';
 import type { SiteRange } from '../kube/site-placer.ts';
@@ -17,6 +18,8 @@ export interface KubePartsOptions {
   /** Who writes the Events (the pod name in a cluster). */
   readonly reportingInstance: string;
   readonly logger: LogPort;
+  /** Lists, watch ends and failed requests of the informers (`isthmus_kube_*` metrics). */
+  readonly onInformerEvent?: (event: InformerEvent) => void;
 }
 
 export interface KubeParts {
@@ -37,6 +40,7 @@ export function startKubeParts(options: KubePartsOptions): KubeParts {
     ...(options.siteLabel === undefined ? {} : { siteLabel: options.siteLabel }),
     ...(options.siteRanges === undefined ? {} : { siteRanges: options.siteRanges }),
     ...(options.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: options.resyncIntervalMs }),
+    ...(options.onInformerEvent === undefined ? {} : { onEvent: options.onInformerEvent }),
   });
   const recorder = new EventRecorder({ sink: createEventSink(options.kubeConfig), reportingInstance: options.reportingInstance, log: options.logger });
   const intents = new ServiceIntents({

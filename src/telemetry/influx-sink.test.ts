@@ -89,6 +89,21 @@ describe('InfluxSink', () => {
     expect(sink.stats()).toMatchObject({ buffered: 0, written: 2, lastError: undefined });
   });
 
+  it('reports every failed attempt and every rejected batch to onError, not the writes that succeed', async () => {
+    const client = new FakeInflux();
+    client.failures.push(httpError(503), httpError(400));
+    let errors = 0;
+    const sink = new InfluxSink({ client, database: 'isthmus', view: emptyView, clock: { now: () => 0 }, batchSize: 1, maxBufferedPoints: 10, onError: () => (errors += 1) });
+    sink.add(point(1));
+    await sink.flush();
+    expect(errors).toBe(1);
+    sink.add(point(2));
+    await sink.flush();
+    await sink.flush();
+    expect(errors).toBe(2);
+    expect(sink.stats()).toMatchObject({ failedAttempts: 1, rejected: 1, written: 1 });
+  });
+
   it('runs one flush at a time', async () => {
     const client = new FakeInflux();
     const sink = newSink(client);

@@ -40,6 +40,8 @@ export interface InfluxSinkOptions {
   /** Points per write request. Default 5,000 (InfluxDB's advice: 5,000–10,000 per batch). */
   readonly batchSize?: number;
   readonly logger?: InfluxSinkLog;
+  /** Called for every failed attempt and every rejected batch (`isthmus_telemetry_export_errors_total`). */
+  readonly onError?: () => void;
 }
 
 export interface InfluxSinkStats {
@@ -84,6 +86,7 @@ export class InfluxSink {
   readonly #schedule: TickSchedule | undefined;
   readonly #batchSize: number;
   readonly #logger: InfluxSinkLog | undefined;
+  readonly #onError: (() => void) | undefined;
   readonly #buffer: BoundedQueue<IPoint>;
   /** The sample time last queued per tunnel: a sample is written once, however many ticks see it. */
   #lastSampleTime = new Map<string, number>();
@@ -106,6 +109,7 @@ export class InfluxSink {
     this.#schedule = options.schedule;
     this.#batchSize = options.batchSize ?? 5_000;
     this.#logger = options.logger;
+    this.#onError = options.onError;
     this.#buffer = new BoundedQueue(options.maxBufferedPoints ?? 100_000);
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) throw new RangeError(`batch size must be a positive integer, not ${this.#batchSize}`);
   }
@@ -212,6 +216,7 @@ export class InfluxSink {
     } catch (error) {
       const status = statusOf(error);
       this.#lastError = messageOf(error);
+      this.#onError?.();
       if (status === 400) {
         // Malformed points (a field type conflict from another writer): writing them again cannot succeed.
         this.#logger?.warn({ err: error, points: batch.length }, 'InfluxDB rejected a batch of points; dropped');
@@ -232,6 +237,7 @@ export class InfluxSink {
     } catch (error) {
       this.#failedAttempts += 1;
       this.#lastError = messageOf(error);
+      this.#onError?.();
       this.#logger?.warn({ err: error }, 'InfluxDB database set-up failed; will retry');
       return false;
     }

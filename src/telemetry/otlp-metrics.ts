@@ -72,6 +72,8 @@ export class OtlpMetrics {
   readonly #reader: PeriodicExportingMetricReader;
 
   constructor(options: OtlpMetricsOptions) {
+    // Its own failures are among the series it exports (counted by whoever handles onExport).
+    options.source.registerExporter('otlp');
     const base = options.exporter ?? createOtlpExporter(options);
     const exporter = options.onExport === undefined ? base : reportingExporter(base, options.onExport);
     const scope = { name: METER_NAME, version: options.serviceVersion };

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LabelValues, OpenMetricsContentType } from 'prom-client';
 import type { MetricSpec } from './metric-catalog.ts';
-import { HISTOGRAM_METRICS, SCALAR_METRICS, SERIES_DROPPED_METRIC } from './series-source.ts';
+import { EXPORT_ERRORS_METRIC, HISTOGRAM_METRICS, SCALAR_METRICS, SERIES_DROPPED_METRIC } from './series-source.ts';
 import type { HistogramMetricSpec, SeriesSource } from './series-source.ts';
 import type { HistogramSnapshot } from './telemetry-view.ts';
 import type { Sample } from './view-series.ts';
@@ -102,6 +102,7 @@ function addCatalog(registry: PrometheusRegistry, source: SeriesSource): void {
   for (const spec of SCALAR_METRICS) addScalar(registry, spec, () => source.scalar(spec.id));
   for (const spec of HISTOGRAM_METRICS) new SnapshotHistogram(registry, spec, () => source.histogram(spec.id));
   addScalar(registry, SERIES_DROPPED_METRIC, () => source.droppedSeries());
+  addScalar(registry, EXPORT_ERRORS_METRIC, () => source.exportErrors());
 }
 
 /**

@@ -28,6 +28,23 @@ describe('SeriesSource', () => {
     expect(lines).toContain('isthmus_telemetry_series_dropped_total{metric="isthmus_service_flows_total"} 16');
   });
 
+  it('exports the failed attempts of each configured exporter from 0, and the Hubble stream\'s reconnects and undecodable messages', async () => {
+    const state = new TelemetryState();
+    state.countHubbleReconnects(2);
+    state.countHubbleDecodeErrors(3);
+    const source = new SeriesSource(state);
+    source.registerExporter('otlp');
+    source.registerExporter('influx');
+    source.countExportError('influx');
+    source.countExportError('influx');
+    const lines = (await createPrometheusRegistry(source, 'text', { processMetrics: false }).metrics()).split('\n');
+    expect(lines).toContain('isthmus_telemetry_export_errors_total{exporter="otlp"} 0');
+    expect(lines).toContain('isthmus_telemetry_export_errors_total{exporter="influx"} 2');
+    expect(lines).toContain('isthmus_hubble_reconnects_total 2');
+    expect(lines).toContain('isthmus_hubble_decode_errors_total 3');
+    expect(lines.filter((line) => line.startsWith('isthmus_telemetry_export_errors_total{'))).toHaveLength(2);
+  });
+
   it('leaves out counts that break the counting rules instead of failing the scrape', () => {
     const state = new TelemetryState();
     state.setServiceFlows([...flows(1, Number.NaN), ...flows(1, -3)]);

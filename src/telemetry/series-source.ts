@@ -16,7 +16,7 @@ export type ScalarMetricSpec = MetricSpec & { readonly id: ScalarMetricId };
 export type HistogramMetricSpec = MetricSpec & { readonly id: HistogramMetricId };
 
 function isScalar(spec: MetricSpec): spec is ScalarMetricSpec {
-  return spec.kind !== 'histogram' && spec.id !== 'seriesDropped';
+  return spec.kind !== 'histogram' && spec.id !== 'seriesDropped' && spec.id !== 'exportErrors';
 }
 
 function isHistogram(spec: MetricSpec): spec is HistogramMetricSpec {
@@ -31,11 +31,14 @@ function* validCounts(series: Iterable<Sample>): Iterable<Sample> {
   for (const sample of series) if (Number.isFinite(sample.value) && sample.value >= 0) yield sample;
 }
 
+/** Widened: past 25 ids, TypeScript no longer relates the narrowed specs to the catalog's literal union. */
+const CATALOG: readonly MetricSpec[] = METRIC_CATALOG;
 /** The catalog's metrics that are read from the view as numbers, in catalog order. */
-export const SCALAR_METRICS: readonly ScalarMetricSpec[] = METRIC_CATALOG.filter(isScalar);
+export const SCALAR_METRICS: readonly ScalarMetricSpec[] = CATALOG.filter(isScalar);
 /** The catalog's histograms. */
-export const HISTOGRAM_METRICS: readonly HistogramMetricSpec[] = METRIC_CATALOG.filter(isHistogram);
+export const HISTOGRAM_METRICS: readonly HistogramMetricSpec[] = CATALOG.filter(isHistogram);
 export const SERIES_DROPPED_METRIC: MetricSpec = metricSpec('seriesDropped');
+export const EXPORT_ERRORS_METRIC: MetricSpec = metricSpec('exportErrors');
 
 /**
  * The read side both exporters share: the view's series per catalog metric, with the cardinality limit
@@ -46,6 +49,7 @@ export const SERIES_DROPPED_METRIC: MetricSpec = metricSpec('seriesDropped');
 export class SeriesSource {
   readonly #view: TelemetryView;
   readonly #limiters = new Map<ScalarMetricId, SeriesLimiter>();
+  readonly #exportErrors = new Map<string, number>();
 
   constructor(view: TelemetryView, options: SeriesSourceOptions = {}) {
     this.#view = view;
@@ -66,6 +70,21 @@ export class SeriesSource {
   /** The two histograms carry no labels, hence exactly one series each and no limit to apply. */
   histogram(id: HistogramMetricId): HistogramSnapshot {
     return id === 'policyPushDuration' ? this.#view.policyPushDurations() : this.#view.vmanagePollDurations();
+  }
+
+  /** An exporter reading this source (`otlp`, `influx`): its export-error series exists from now on, at 0. */
+  registerExporter(exporter: string): void {
+    if (!this.#exportErrors.has(exporter)) this.#exportErrors.set(exporter, 0);
+  }
+
+  /** Counts one failed export attempt of `exporter` (`isthmus_telemetry_export_errors_total`). */
+  countExportError(exporter: string): void {
+    this.#exportErrors.set(exporter, (this.#exportErrors.get(exporter) ?? 0) + 1);
+  }
+
+  /** `isthmus_telemetry_export_errors_total{exporter}`, one series per registered exporter. */
+  exportErrors(): Sample[] {
+    return [...this.#exportErrors].map(([exporter, count]) => ({ labels: [exporter], value: count }));
   }
 
   /** `isthmus_telemetry_series_dropped_total{metric}`, one series per labelled metric (zeros included). */

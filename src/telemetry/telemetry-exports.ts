@@ -45,6 +45,15 @@ async function resolveHeaders(config: NonNullable<TelemetryConfig['otlp']>, opti
   return headers;
 }
 
+async function readCaFile(file: string, options: TelemetryExportsOptions): Promise<Buffer> {
+  try {
+    return Buffer.from(await options.readFile(file));
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
+    throw new Error(`cannot read telemetry.otlp.caFile ${file} (${code})`, { cause: error });
+  }
+}
+
 async function optionalSecret(ref: Parameters<typeof resolveSecret>[0] | undefined, options: TelemetryExportsOptions): Promise<string | undefined> {
   return ref === undefined ? undefined : resolveSecret(ref, options.env, options.readFile);
 }
@@ -79,6 +88,9 @@ export class TelemetryExports {
     const { config, logger } = options;
     const seriesLimit = options.seriesLimit ?? DEFAULT_SERIES_LIMIT;
     const source = new SeriesSource(options.view, { seriesLimit });
+    // Their error counts are on /metrics from the start, at 0: a rate() needs the series before the first error.
+    if (config.otlp !== undefined) source.registerExporter('otlp');
+    if (config.influx !== undefined) source.registerExporter('influx');
     const server = new TelemetryHttpServer({
       registries: { text: createPrometheusRegistry(source, 'text'), openmetrics: createPrometheusRegistry(source, 'openmetrics') },
       logger,
@@ -95,10 +107,13 @@ export class TelemetryExports {
         protocol: otlpConfig.protocol,
         intervalMs: otlpConfig.interval,
         headers: await resolveHeaders(otlpConfig, options),
+        ...(otlpConfig.caFile === undefined ? {} : { ca: await readCaFile(otlpConfig.caFile, options) }),
         clusterName: options.clusterName,
         serviceVersion: options.serviceVersion,
         onExport: (outcome) => {
-          if (!outcome.ok) logger.warn({ err: outcome.error, endpoint: otlpConfig.endpoint }, 'OTLP metrics export failed');
+          if (outcome.ok) return;
+          source.countExportError('otlp');
+          logger.warn({ err: outcome.error, endpoint: otlpConfig.endpoint }, 'OTLP metrics export failed');
         },
       };
     }
@@ -120,6 +135,9 @@ export class TelemetryExports {
         clock: options.clock,
         schedule: options.influxSchedule(influxConfig.interval),
         logger,
+        onError: () => {
+          source.countExportError('influx');
+        },
       });
     }
     return new TelemetryExports(server, otlp, influx, config.listen);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TunnelReading } from '../domain/tunnel-stats-source.ts';
+import { KUBE_ERROR_CODES, KubeError } from '../kube/kube-error.ts';
 import { TelemetryState } from './telemetry-state.ts';
 import type { ServiceTelemetryView } from './telemetry-view.ts';
 
@@ -15,6 +16,27 @@ describe('TelemetryState', () => {
       { endpoint: '/dataservice/device', code: '200', count: 2 },
       { endpoint: '/dataservice/device', code: 'timeout', count: 1 },
     ]);
+  });
+
+  it('counts the informers\' lists, watch ends and failed requests by resource, as onEvent reports them', () => {
+    const state = new TelemetryState();
+    state.recordInformerEvent({ type: 'listed', resource: 'services', reason: 'initial', count: 2, resourceVersion: '1', added: 2, updated: 0, deleted: 0 });
+    state.recordInformerEvent({ type: 'listed', resource: 'services', reason: 'expired', count: 2, resourceVersion: '9', added: 0, updated: 0, deleted: 0 });
+    state.recordInformerEvent({ type: 'watch-ended', resource: 'services', reason: 'expired', events: 0 });
+    state.recordInformerEvent({ type: 'watch-ended', resource: 'nodes', reason: 'closed', events: 3 });
+    const error = new KubeError(KUBE_ERROR_CODES.unavailable, 'watch nodes: connection reset');
+    state.recordInformerEvent({ type: 'retrying', resource: 'nodes', operation: 'watch', error, attempt: 1, delayMs: 100 });
+    state.recordInformerEvent({ type: 'retrying', resource: 'nodes', operation: 'watch', error, attempt: 2, delayMs: 200 });
+    state.recordInformerEvent({ type: 'watching', resource: 'nodes', resourceVersion: '10' });
+    expect([...state.kubeLists()]).toEqual([
+      { resource: 'services', reason: 'initial', count: 1 },
+      { resource: 'services', reason: 'expired', count: 1 },
+    ]);
+    expect([...state.kubeWatchEnds()]).toEqual([
+      { resource: 'services', reason: 'expired', count: 1 },
+      { resource: 'nodes', reason: 'closed', count: 1 },
+    ]);
+    expect([...state.kubeRequestErrors()]).toEqual([{ resource: 'nodes', operation: 'watch', count: 2 }]);
   });
 
   it('records poll durations, not skipped ticks', () => {

@@ -3,11 +3,15 @@ import type { Color } from '../domain/color.ts';
 import type { DecisionReason } from '../domain/decision.ts';
 import type { ServiceRef } from '../domain/service.ts';
 import type { TunnelReading } from '../domain/tunnel-stats-source.ts';
+import type { InformerEvent } from '../kube/kube-informer.ts';
 import type { PollEvent } from '../vmanage/tunnel-telemetry-collector.ts';
 import type { VmanageRequestEvent } from '../vmanage/vmanage-session.ts';
 import { DurationHistogram } from './duration-histogram.ts';
 import type {
   HistogramSnapshot,
+  KubeListCount,
+  KubeRequestErrorCount,
+  KubeWatchEndCount,
   LostEventCount,
   PolicyPushCount,
   RemapCount,
@@ -83,8 +87,13 @@ export class TelemetryState implements TelemetryView {
   #hubbleFlows = 0;
   readonly #lostEvents = new KeyedCounter<LostEventCount>();
   #hubbleConnected = false;
+  #hubbleReconnects = 0;
+  #hubbleDecodeErrors = 0;
   #leader = false;
   readonly #vmanageRequests = new KeyedCounter<VmanageRequestCount>();
+  readonly #kubeLists = new KeyedCounter<KubeListCount>();
+  readonly #kubeWatchEnds = new KeyedCounter<KubeWatchEndCount>();
+  readonly #kubeRequestErrors = new KeyedCounter<KubeRequestErrorCount>();
   readonly #pollDurations: DurationHistogram;
 
   constructor(options: TelemetryStateOptions = {}) {
@@ -139,6 +148,14 @@ export class TelemetryState implements TelemetryView {
     this.#hubbleConnected = connected;
   }
 
+  countHubbleReconnects(by = 1): void {
+    this.#hubbleReconnects += nonNegativeCount(by);
+  }
+
+  countHubbleDecodeErrors(by = 1): void {
+    this.#hubbleDecodeErrors += nonNegativeCount(by);
+  }
+
   setLeader(leading: boolean): void {
     this.#leader = leading;
   }
@@ -146,6 +163,21 @@ export class TelemetryState implements TelemetryView {
   /** Fits VmanageSessionOptions.onRequest. */
   recordVmanageRequest(event: Pick<VmanageRequestEvent, 'endpoint' | 'code'>): void {
     this.#vmanageRequests.add(`${event.endpoint}\u0000${event.code}`, () => ({ endpoint: event.endpoint, code: event.code }), 1);
+  }
+
+  /** Fits KubeInformerOptions.onEvent: lists, watch ends and failed requests, by resource. */
+  recordInformerEvent(event: InformerEvent): void {
+    const { resource } = event;
+    if (event.type === 'listed') {
+      const { reason } = event;
+      this.#kubeLists.add(`${resource}\u0000${reason}`, () => ({ resource, reason }), 1);
+    } else if (event.type === 'watch-ended') {
+      const { reason } = event;
+      this.#kubeWatchEnds.add(`${resource}\u0000${reason}`, () => ({ resource, reason }), 1);
+    } else if (event.type === 'retrying') {
+      const { operation } = event;
+      this.#kubeRequestErrors.add(`${resource}\u0000${operation}`, () => ({ resource, operation }), 1);
+    }
   }
 
   /** Fits TunnelTelemetryCollectorOptions.onPoll. A skipped tick polled nothing, so it is no duration. */
@@ -199,12 +231,32 @@ export class TelemetryState implements TelemetryView {
     return this.#hubbleConnected;
   }
 
+  hubbleReconnects(): number {
+    return this.#hubbleReconnects;
+  }
+
+  hubbleDecodeErrors(): number {
+    return this.#hubbleDecodeErrors;
+  }
+
   leader(): boolean {
     return this.#leader;
   }
 
   vmanageRequests(): Iterable<VmanageRequestCount> {
     return this.#vmanageRequests.values();
+  }
+
+  kubeLists(): Iterable<KubeListCount> {
+    return this.#kubeLists.values();
+  }
+
+  kubeWatchEnds(): Iterable<KubeWatchEndCount> {
+    return this.#kubeWatchEnds.values();
+  }
+
+  kubeRequestErrors(): Iterable<KubeRequestErrorCount> {
+    return this.#kubeRequestErrors.values();
   }
 
   vmanagePollDurations(): HistogramSnapshot {

@@ -80,6 +80,27 @@ export interface VmanageRequestCount {
   readonly count: number;
 }
 
+/** Full lists of a Kubernetes resource by why the informer listed (`initial`, `expired`, `resync`). */
+export interface KubeListCount {
+  readonly resource: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+/** Watches that ended without an error, by why (`closed`, `timeout`, `expired`). */
+export interface KubeWatchEndCount {
+  readonly resource: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+/** Failed informer requests by operation (`list`, `watch`). */
+export interface KubeRequestErrorCount {
+  readonly resource: string;
+  readonly operation: string;
+  readonly count: number;
+}
+
 /**
  * A cumulative explicit-bucket histogram: `bucketCounts[i]` counts observations in
  * (boundaries[i-1], boundaries[i]], and the last entry (index boundaries.length) those above the last
@@ -117,6 +138,13 @@ export interface TelemetryView extends ServiceTelemetryView {
   hubbleFlows(): number;
   hubbleLostEvents(): Iterable<LostEventCount>;
   hubbleConnected(): boolean;
+  /** Times the flow stream was opened again after a break, total. */
+  hubbleReconnects(): number;
+  /** Messages from Hubble that did not decode (skipped), total. */
+  hubbleDecodeErrors(): number;
+  kubeLists(): Iterable<KubeListCount>;
+  kubeWatchEnds(): Iterable<KubeWatchEndCount>;
+  kubeRequestErrors(): Iterable<KubeRequestErrorCount>;
   /** Whether this instance holds the leader Lease now (always true for a bridge without leader election). */
   leader(): boolean;
   vmanageRequests(): Iterable<VmanageRequestCount>;

@@ -4,7 +4,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { CollectionResult, MetricData, MetricProducer, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { MetricSpec } from './metric-catalog.ts';
-import { HISTOGRAM_METRICS, SCALAR_METRICS, SERIES_DROPPED_METRIC } from './series-source.ts';
+import { EXPORT_ERRORS_METRIC, HISTOGRAM_METRICS, SCALAR_METRICS, SERIES_DROPPED_METRIC } from './series-source.ts';
 import type { HistogramMetricSpec, SeriesSource } from './series-source.ts';
 import type { Sample } from './view-series.ts';
 
@@ -55,6 +55,7 @@ export class ViewMetricProducer implements MetricProducer {
     for (const spec of SCALAR_METRICS) this.#addScalar(metrics, spec, this.#source.scalar(spec.id), endTime);
     for (const spec of HISTOGRAM_METRICS) metrics.push(this.#histogram(spec, endTime));
     this.#addScalar(metrics, SERIES_DROPPED_METRIC, this.#source.droppedSeries(), endTime);
+    this.#addScalar(metrics, EXPORT_ERRORS_METRIC, this.#source.exportErrors(), endTime);
     // The reader keeps its own resource (the MeterProvider's) and ignores a producer's.
     return Promise.resolve({ resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: this.#scope, metrics }] }, errors: [] });
   }

@@ -10,8 +10,11 @@ export interface Sample {
 }
 
 export type HistogramMetricId = 'policyPushDuration' | 'vmanagePollDuration';
-/** Metrics read from the view as plain numbers (the dropped-series counter comes from the limiter). */
-export type ScalarMetricId = Exclude<MetricId, HistogramMetricId | 'seriesDropped'>;
+/**
+ * Metrics read from the view as plain numbers (the dropped-series counter comes from the limiter, the
+ * export errors from the exporters).
+ */
+export type ScalarMetricId = Exclude<MetricId, HistogramMetricId | 'seriesDropped' | 'exportErrors'>;
 
 /** A value the bridge does not have is an empty label, which Prometheus reads as an absent one. */
 function siteLabel(site: SiteId | undefined): string {
@@ -108,6 +111,18 @@ function* lostEvents(view: TelemetryView): Iterable<Sample> {
   for (const lost of view.hubbleLostEvents()) yield { labels: [lost.source], value: lost.count };
 }
 
+function* kubeLists(view: TelemetryView): Iterable<Sample> {
+  for (const lists of view.kubeLists()) yield { labels: [lists.resource, lists.reason], value: lists.count };
+}
+
+function* kubeWatchEnds(view: TelemetryView): Iterable<Sample> {
+  for (const ends of view.kubeWatchEnds()) yield { labels: [ends.resource, ends.reason], value: ends.count };
+}
+
+function* kubeRequestErrors(view: TelemetryView): Iterable<Sample> {
+  for (const errors of view.kubeRequestErrors()) yield { labels: [errors.resource, errors.operation], value: errors.count };
+}
+
 function* vmanageRequests(view: TelemetryView): Iterable<Sample> {
   for (const request of view.vmanageRequests()) yield { labels: [request.endpoint, request.code], value: request.count };
 }
@@ -153,9 +168,19 @@ export function viewSeries(view: TelemetryView, id: ScalarMetricId): Iterable<Sa
       return lostEvents(view);
     case 'hubbleConnected':
       return [{ labels: [], value: flag(view.hubbleConnected()) }];
+    case 'hubbleReconnects':
+      return [{ labels: [], value: view.hubbleReconnects() }];
+    case 'hubbleDecodeErrors':
+      return [{ labels: [], value: view.hubbleDecodeErrors() }];
     case 'leader':
       return [{ labels: [], value: flag(view.leader()) }];
     case 'vmanageRequests':
       return vmanageRequests(view);
+    case 'kubeLists':
+      return kubeLists(view);
+    case 'kubeWatchEnds':
+      return kubeWatchEnds(view);
+    case 'kubeRequestErrors':
+      return kubeRequestErrors(view);
   }
 }

@@ -81,7 +81,8 @@ export class OtlpReceiver {
     return receiver;
   }
 
-  static async http(): Promise<OtlpReceiver> {
+  /** On `port` when given (a collector coming back where it was), else on any free port. */
+  static async http(port = 0): Promise<OtlpReceiver> {
     const received: ReceivedExport[] = [];
     const server: HttpServer = createServer((request, response) => {
       const chunks: Buffer[] = [];
@@ -102,9 +103,9 @@ export class OtlpReceiver {
         else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return new OtlpReceiver(`http://127.0.0.1:${port}`, received, () => new Promise((resolve) => {
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const bound = (server.address() as AddressInfo).port;
+    return new OtlpReceiver(`http://127.0.0.1:${bound}`, received, () => new Promise((resolve) => {
       server.close(() => {
         resolve();
       });

@@ -1,6 +1,7 @@
 import type { Color } from '../../src/domain/color.ts';
 import type { ServiceRef } from '../../src/domain/service.ts';
 import type { TunnelReading } from '../../src/domain/tunnel-stats-source.ts';
+import { KUBE_ERROR_CODES, KubeError } from '../../src/kube/kube-error.ts';
 import { TelemetryState } from '../../src/telemetry/telemetry-state.ts';
 
 export const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -113,6 +114,11 @@ export function sampleTelemetry(): TelemetryState {
   state.countLostEvents('HUBBLE_RING_BUFFER', 42);
   state.countLostEvents('PERF_EVENT_RING_BUFFER', 7);
   state.setHubbleConnected(true);
+  state.countHubbleReconnects(2);
+  state.countHubbleDecodeErrors(1);
+  state.recordInformerEvent({ type: 'listed', resource: 'services', reason: 'initial', count: 3, resourceVersion: '7', added: 3, updated: 0, deleted: 0 });
+  state.recordInformerEvent({ type: 'watch-ended', resource: 'services', reason: 'expired', events: 0 });
+  state.recordInformerEvent({ type: 'retrying', resource: 'nodes', operation: 'watch', error: new KubeError(KUBE_ERROR_CODES.unavailable, 'watch nodes: HTTP 503'), attempt: 1, delayMs: 500 });
   for (const code of ['200', '200', '200', '429', 'timeout']) state.recordVmanageRequest({ endpoint: '/dataservice/statistics/approute', code });
   state.recordVmanageRequest({ endpoint: '/dataservice/device', code: '200' });
   state.recordVmanageRequest({ endpoint: '/dataservice/device/bfd/sessions', code: '200' });

@@ -26,6 +26,15 @@ export function numberAt(object: Fields | undefined, key: string): number | unde
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * A TCP/UDP/SCTP port: an integer from 1 to 65535. The API server validates ports, but a watch event is
+ * raw JSON, and a port out of range would end up in the SD-WAN policy pushed to vManage.
+ */
+export function portAt(object: Fields | undefined, key: string): number | undefined {
+  const value = numberAt(object, key);
+  return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 65_535 ? value : undefined;
+}
+
 export function booleanAt(object: Fields | undefined, key: string): boolean | undefined {
   const value = object?.[key];
   return typeof value === 'boolean' ? value : undefined;

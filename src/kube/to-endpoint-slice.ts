@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Endpoint } from '../domain/endpoint.ts';
 import type { AddressType, EndpointPort, EndpointSlice } from '../domain/endpoint-slice.ts';
-import { arrayAt, asFields, booleanAt, fieldsAt, metadataOf, numberAt, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
+import { arrayAt, asFields, booleanAt, fieldsAt, metadataOf, portAt, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
 import { toProtocol } from './to-service.ts';
 
 /** The label the EndpointSlice controller puts on every slice of a Service. */
@@ -45,7 +45,7 @@ function toEndpoints(entry: unknown, sliceNamespace: string): readonly Endpoint[
 
 function toEndpointPort(entry: unknown): EndpointPort {
   const fields = asFields(entry);
-  return { name: stringAt(fields, 'name') ?? '', port: numberAt(fields, 'port'), protocol: toProtocol(stringAt(fields, 'protocol')) };
+  return { name: stringAt(fields, 'name') ?? '', port: portAt(fields, 'port'), protocol: toProtocol(stringAt(fields, 'protocol')) };
 }
 
 /** The declared type, or (for objects that lack it) what the first address looks like. */

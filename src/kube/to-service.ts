@@ -1,5 +1,5 @@
 import type { Service, ServicePort, ServiceProtocol } from '../domain/service.ts';
-import { arrayAt, asFields, fieldsAt, metadataOf, numberAt, objectIdentity, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
+import { arrayAt, asFields, fieldsAt, metadataOf, objectIdentity, portAt, stringAt, stringMapAt, stringsAt } from './read-fields.ts';
 
 /**
  * A Kubernetes Service object → the domain Service; undefined without a name and namespace. ClusterIPs
@@ -39,14 +39,15 @@ function isAddress(value: string): boolean {
 
 function toServicePort(entry: unknown): ServicePort | undefined {
   const fields = asFields(entry);
-  const port = numberAt(fields, 'port');
+  const port = portAt(fields, 'port');
   if (port === undefined) return undefined;
-  const target = fields?.targetPort;
+  const named = stringAt(fields, 'targetPort');
   return {
     name: stringAt(fields, 'name') ?? '',
     port,
     protocol: toProtocol(stringAt(fields, 'protocol')),
-    targetPort: typeof target === 'number' || (typeof target === 'string' && target !== '') ? target : port,
+    // Kubernetes defaults targetPort to port; a number out of range is treated the same way.
+    targetPort: named !== undefined && named !== '' ? named : (portAt(fields, 'targetPort') ?? port),
   };
 }
 

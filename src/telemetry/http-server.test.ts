@@ -83,7 +83,7 @@ describe('TelemetryHttpServer', () => {
     expect(await (await fetch(`${base}/api/v1/tunnels?x=1`)).text()).toBe('prefix /api/v1/tunnels');
     expect((await fetch(`${base}/api/v2/services`)).status).toBe(404);
     const wrong = await fetch(`${base}/api/v1/services`, { method: 'DELETE' });
-    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET']);
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     const failing = await fetch(`${base}/api/v1/plan`, { method: 'POST' });
     expect([failing.status, await failing.json()]).toEqual([500, { error: 'internal error' }]);
   });

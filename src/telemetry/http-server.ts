@@ -209,7 +209,9 @@ export class TelemetryHttpServer {
     }
     const route = matching.find((candidate) => candidate.method === method || (method === 'HEAD' && candidate.method === 'GET'));
     if (route === undefined) {
-      const allow = [...new Set(matching.map((candidate) => candidate.method))].join(', ');
+      // HEAD is served wherever GET is (see above), so it is allowed there too.
+      const methods = matching.flatMap((candidate) => (candidate.method === 'GET' ? ['GET', 'HEAD'] : [candidate.method]));
+      const allow = [...new Set(methods)].join(', ');
       sendJson(response, 405, { error: `method ${method} not allowed` }, { allow });
       return;
     }

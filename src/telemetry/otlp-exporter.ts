@@ -1,4 +1,4 @@
-import { Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as JsonHttpMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtobufHttpMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -16,6 +16,11 @@ export interface OtlpExporterOptions {
   /** Resolved header values (API keys), sent with every export. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /**
+   * PEM CA bundle that signs an `https` collector's certificate, in place of the system roots. Either way
+   * the certificate is verified: there is no option to skip verification.
+   */
+  readonly ca?: Buffer;
 }
 
 const METRICS_PATH = '/v1/metrics';
@@ -42,7 +47,12 @@ export function createOtlpExporter(options: OtlpExporterOptions): PushMetricExpo
   const url = otlpMetricsUrl(options.endpoint, options.protocol);
   const headers = options.headers ?? {};
   const timeoutMillis = options.timeoutMs ?? 10_000;
-  if (options.protocol === 'grpc') return new GrpcMetricExporter({ url, metadata: grpcMetadata(headers), timeoutMillis });
-  const httpOptions = { url, headers: { ...headers }, timeoutMillis };
+  const ca = options.ca;
+  if (options.protocol === 'grpc') {
+    // Without a CA the exporter picks plaintext for http:// and TLS with the system roots for https://.
+    const tls = ca !== undefined && url.startsWith('https:') ? { credentials: credentials.createSsl(ca) } : {};
+    return new GrpcMetricExporter({ url, metadata: grpcMetadata(headers), timeoutMillis, ...tls });
+  }
+  const httpOptions = { url, headers: { ...headers }, timeoutMillis, ...(ca === undefined ? {} : { httpAgentOptions: { ca, keepAlive: true } }) };
   return options.httpEncoding === 'json' ? new JsonHttpMetricExporter(httpOptions) : new ProtobufHttpMetricExporter(httpOptions);
 }

@@ -26,8 +26,10 @@ export function stringField(row: Row, key: string): string | undefined {
 export function numberField(row: Row, key: string): number | undefined {
   const value = row[key];
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
-  return undefined;
+  if (typeof value !== 'string' || !/^\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$/.test(value)) return undefined;
+  // The text form has no range: "1e400" or 400 nines would read as Infinity.
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
 }
 
 export function systemIpField(row: Row, key: string): SystemIp | undefined {

@@ -4,7 +4,7 @@ import type { LogPort } from '../vmanage/log-port.ts';
 import type { AssignmentPush } from './bridge.ts';
 
 export interface PolicyPushOptions {
-  readonly applier: Pick<PolicyApplier, 'push'>;
+  readonly applier: Pick<PolicyApplier, 'push' | 'startTerm'>;
   /** `optimizer.dryRun`: read back and diff, never change vManage. */
   readonly dryRun: boolean;
   /** `isthmus_policy_pushes_total{result}` and `isthmus_policy_push_duration_seconds` (TelemetryState fits). */
@@ -19,12 +19,18 @@ export interface PolicyPushOptions {
  * renders, diffs, applies and coalesces within its minimum interval), with the leadership term's signal
  * so a push stops the moment leadership is lost. One push at a time: an evaluation that finds one in
  * flight skips, and the next evaluation pushes the then-latest policy (level-triggered, nothing queued).
+ * The first push of each term tells the applier so: another leader may have changed vManage meanwhile.
  */
 export function policyPush(options: PolicyPushOptions): AssignmentPush {
   const logger = options.logger ?? silentLog;
   let inFlight = false;
+  let currentTerm: AbortSignal | undefined;
   return async (_assignments, term, desired) => {
     if (desired === undefined || inFlight) return;
+    if (term !== currentTerm) {
+      currentTerm = term;
+      options.applier.startTerm();
+    }
     inFlight = true;
     try {
       const report = await options.applier.push(desired, { dryRun: options.dryRun, signal: term });

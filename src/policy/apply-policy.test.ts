@@ -212,6 +212,36 @@ describe('PolicyApplier against the vManage emulator', () => {
     expect(enforcedColor(harness, 'shop_api-tcp-8080-to')).toBe('biz-internet');
   });
 
+  it('converges when it leads again after another leader crashed between the edit and the activation', async () => {
+    const harness = await start();
+    const returning = harness.applier();
+    expectOutcome(await returning.push(desiredFixture()), 'applied');
+    // Leadership lost; another process leads, edits, and dies before it activates.
+    harness.leader.value = false;
+    const changed = desiredFixture([{ ...API, color: 'biz-internet' }, WEB, DB, RTP]);
+    const crash = new AbortController();
+    const other = harness.applier({ isLeader: () => true });
+    const crashed = await other.push(changed, {
+      signal: crash.signal,
+      onStep: (step) => {
+        if (step.type === 'change') crash.abort();
+      },
+    });
+    expectOutcome(crashed, 'failed');
+    expect(enforcedColor(harness, 'shop_api-tcp-8080-to')).toBe('mpls');
+
+    // Leading again, its first push of the term reads back, finds the content in place, and activates it.
+    harness.clock.advance(AFTER_INTERVAL);
+    harness.leader.value = true;
+    returning.startTerm();
+    const mark = harness.emulator.policy.requests.length;
+    const next = await returning.push(changed);
+    expectOutcome(next, 'applied');
+    expect(next.diff?.changes).toEqual([]);
+    expect(writesSince(harness.emulator, mark)).toEqual([expect.stringMatching(/^POST vsmart\/activate\//)]);
+    expect(enforcedColor(harness, 'shop_api-tcp-8080-to')).toBe('biz-internet');
+  });
+
   it('prunes what it no longer wants, after the activation, and leaves what it does not own alone', async () => {
     const harness = await start();
     const theirs = await harness.client.create('dataPrefix', { name: 'corp-servers', description: 'servers', type: 'dataPrefix', entries: [{ ipPrefix: '192.0.2.0/24' }] });

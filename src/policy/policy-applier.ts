@@ -71,10 +71,11 @@ export interface PushOptions {
  * - the last good document, restored when a round fails after changing something;
  * - the time of the last push, so pushes are at least `minPushIntervalMs` apart (calls in between
  *   are deferred; the next call after the interval pushes the latest document — changes coalesce);
- * - whether an activation may be owed: a round that edited and then failed, or a fresh process (which
- *   cannot know whether its predecessor crashed between an edit and the activation), re-activates
- *   once even when the content already matches. One idempotent activation per start is the price of
- *   never leaving vManage's stored policy and the controllers' running one apart.
+ * - whether an activation may be owed: a round that edited and then failed, or a fresh process or a
+ *   new leadership term (`startTerm`: neither can know whether the previous leader crashed between an
+ *   edit and the activation), re-activates once even when the content already matches. One idempotent
+ *   activation per term is the price of never leaving vManage's stored policy and the controllers'
+ *   running one apart.
  *
  * Never throws for a failed push: the report carries the typed error.
  */
@@ -95,6 +96,18 @@ export class PolicyApplier {
   /** The document last pushed successfully. */
   get lastGood(): PolicyDocument | undefined {
     return this.#lastGood;
+  }
+
+  /**
+   * A new leadership term begins. Another leader may have pushed meanwhile, or died between its edits
+   * and their activation, so what this instance remembers of vManage no longer holds: the next push
+   * reads back, goes at once (no minimum interval against this instance's own last push) and activates
+   * once even when the content already matches — as a fresh process does.
+   */
+  startTerm(): void {
+    this.#activationOwed = true;
+    this.#lastPushAt = undefined;
+    this.#pending = undefined;
   }
 
   /** The latest document a deferred call left for the next push. */

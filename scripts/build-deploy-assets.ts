@@ -1,5 +1,6 @@
 /*
- * Builds the Prometheus Operator assets in deploy/prometheus-operator/ from the files they ship:
+ * Builds the Prometheus Operator assets in deploy/components/prometheus-operator/ (the kustomize component
+ * that deploy/overlays/prometheus-operator adds) from the files they ship:
  *
  *   prometheus-rule.yaml      one PrometheusRule holding every group of rules/*.rules.yaml
  *   grafana-dashboards.yaml   one ConfigMap per dashboards/*.json, labelled for Grafana's sidecar
@@ -19,8 +20,10 @@ export const REPOSITORY_ROOT: string = fileURLToPath(new URL('..', import.meta.u
 /** The rule files, in the order their groups appear in the PrometheusRule. */
 export const RULE_FILES: readonly string[] = ['rules/isthmus-slo.rules.yaml', 'rules/isthmus-operational.rules.yaml'];
 
-export const PROMETHEUS_RULE_FILE = 'deploy/prometheus-operator/prometheus-rule.yaml';
-export const DASHBOARD_CONFIGMAPS_FILE = 'deploy/prometheus-operator/grafana-dashboards.yaml';
+/** The kustomize component the generated files belong to. */
+export const PROMETHEUS_OPERATOR_COMPONENT = 'deploy/components/prometheus-operator';
+export const PROMETHEUS_RULE_FILE = `${PROMETHEUS_OPERATOR_COMPONENT}/prometheus-rule.yaml`;
+export const DASHBOARD_CONFIGMAPS_FILE = `${PROMETHEUS_OPERATOR_COMPONENT}/grafana-dashboards.yaml`;
 
 interface RuleFile {
   readonly groups: readonly unknown[];

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { buildDeployAssets, DASHBOARD_CONFIGMAPS_FILE, PROMETHEUS_RULE_FILE, RULE_FILES } from '../../scripts/build-deploy-assets.ts';
+import { buildDeployAssets, DASHBOARD_CONFIGMAPS_FILE, PROMETHEUS_OPERATOR_COMPONENT, PROMETHEUS_RULE_FILE, RULE_FILES } from '../../scripts/build-deploy-assets.ts';
 import { runTool } from '../support/run-tool.ts';
 import { ROOT } from './rule-files.ts';
 
 /*
- * deploy/prometheus-operator/ is generated from rules/ and dashboards/ by scripts/build-deploy-assets.ts.
- * These tests fail when someone edits a source and forgets to re-run it, or edits the output by hand.
+ * The PrometheusRule and dashboard ConfigMaps of deploy/components/prometheus-operator/ are generated from
+ * rules/ and dashboards/ by scripts/build-deploy-assets.ts. These tests fail when someone edits a source
+ * and forgets to re-run it, or edits the output by hand. test/deploy/ checks the overlay that uses them.
  */
 const REBUILD = 'out of date: run `npx node scripts/build-deploy-assets.ts`';
 
@@ -26,7 +27,7 @@ interface Manifest {
   readonly data?: Readonly<Record<string, string>>;
 }
 
-describe('deploy/prometheus-operator', () => {
+describe(PROMETHEUS_OPERATOR_COMPONENT, () => {
   const built = buildDeployAssets();
 
   it.each([...built.keys()])('%s is up to date with its sources', (path) => {
@@ -67,8 +68,10 @@ describe('deploy/prometheus-operator', () => {
     expect(new Set(documents.map((document) => document.metadata.name)).size).toBe(documents.length);
   });
 
-  it('is a kustomization of exactly the generated files', () => {
-    const kustomization = parse(readRepositoryFile('deploy/prometheus-operator/kustomization.yaml')) as { resources: string[] };
-    expect(kustomization.resources.map((file) => `deploy/prometheus-operator/${file}`).sort()).toEqual([...built.keys()].sort());
+  it('is a kustomize component of the generated files and the ServiceMonitor', () => {
+    const kustomization = parse(readRepositoryFile(`${PROMETHEUS_OPERATOR_COMPONENT}/kustomization.yaml`)) as { kind: string; resources: string[] };
+    expect(kustomization.kind).toBe('Component');
+    const expected = [...built.keys(), `${PROMETHEUS_OPERATOR_COMPONENT}/service-monitor.yaml`].sort();
+    expect(kustomization.resources.map((file) => `${PROMETHEUS_OPERATOR_COMPONENT}/${file}`).sort()).toEqual(expected);
   });
 });

@@ -86,6 +86,9 @@ class TestTunnels implements TunnelStatsSource {
   history(): readonly never[] {
     return [];
   }
+  windowMeasure(): undefined {
+    return undefined;
+  }
   health() {
     return { status: 'ok' as const, lastSuccessAt: T0_MS, lastAttemptAt: T0_MS, lastError: undefined, consecutiveFailures: 0, gapMs: 0 };
   }

@@ -1,6 +1,7 @@
 import type { AggregationReader } from '../correlate/aggregation-reader.ts';
 import { sloBoundsOf } from '../correlate/service-paths.ts';
 import { crossSitePairs } from '../correlate/site-pair.ts';
+import type { SitePair } from '../correlate/site-pair.ts';
 import { TunnelPathIndex } from '../correlate/tunnel-path-index.ts';
 import type { Assignment } from '../domain/assignment.ts';
 import type { Color } from '../domain/color.ts';
@@ -18,7 +19,8 @@ import type { OptimizerParams } from '../optimizer/optimizer-params.ts';
 import { planRound } from '../optimizer/plan-round.ts';
 import type { RoundService } from '../optimizer/plan-round.ts';
 import type { ServiceState } from '../optimizer/service-state.ts';
-import { windowedReadings } from '../optimizer/windowed-readings.ts';
+import type { WindowOptions } from '../optimizer/window-statistic.ts';
+import { readingOfWindow } from '../optimizer/windowed-readings.ts';
 import type { DesiredPolicyState, DesiredServicePolicy } from '../policy/policy-document.ts';
 
 /**
@@ -45,8 +47,8 @@ export interface OptimizerRoundInput {
   readonly services: readonly OptimizerRoundService[];
   /** Observed site pairs per Service (the aggregation store). */
   readonly traffic: Pick<AggregationReader, 'sitePairs'>;
-  /** Tunnel readings and their sample history. */
-  readonly tunnels: Pick<TunnelStatsSource, 'readings' | 'history'>;
+  /** Tunnel readings and their window statistics. */
+  readonly tunnels: Pick<TunnelStatsSource, 'readings' | 'windowMeasure'>;
   /** The previous round's states; a Service missing here is decided afresh. */
   readonly states: ReadonlyMap<ServiceKey, ServiceState>;
   /** Epoch ms on the bridge's clock. */
@@ -93,13 +95,12 @@ export interface OptimizerRound {
  */
 export function optimizerRound(input: OptimizerRoundInput): OptimizerRound {
   const { params, now } = input;
+  const observed = observedPairs(input.traffic, input.sinceMs);
   const steerable = input.services.filter((entry) => entry.intent.mode !== 'unmanaged');
-  const index = new TunnelPathIndex(windowedReadings(input.tunnels, { nowMs: now, windowMs: params.windowMs, statistic: params.statistic, minSamples: params.minSamples }));
   const evaluations = evaluateServices({
-    targets: steerable.map((entry) => evaluationTarget(entry, input.fabricColors, input.clusterSites)),
-    traffic: input.traffic,
-    index,
-    ...(input.sinceMs === undefined ? {} : { sinceMs: input.sinceMs }),
+    targets: steerable.map((entry) => evaluationTarget(entry, input.fabricColors, input.clusterSites, observed)),
+    traffic: observed,
+    index: windowedPathIndex(input.tunnels, { nowMs: now, windowMs: params.windowMs, statistic: params.statistic, minSamples: params.minSamples }),
   });
   const round: RoundService[] = steerable.map((entry, position) => ({
     service: refOf(entry.key),
@@ -143,13 +144,45 @@ export function optimizerRound(input: OptimizerRoundInput): OptimizerRound {
   };
 }
 
+/**
+ * The tunnel readings indexed by path, each judged on its window: the window statistic is asked of the
+ * source on a tunnel's first lookup, so a round windows only the tunnels its Services cross.
+ */
+function windowedPathIndex(tunnels: Pick<TunnelStatsSource, 'readings' | 'windowMeasure'>, options: WindowOptions): TunnelPathIndex {
+  return new TunnelPathIndex(tunnels.readings(), (reading) => readingOfWindow(reading, tunnels.windowMeasure(reading.tunnel.key, options)));
+}
+
+/** The site pairs each Service's traffic crossed, asked once per Service and round. */
+function observedPairs(traffic: Pick<AggregationReader, 'sitePairs'>, sinceMs: number | undefined): Pick<AggregationReader, 'sitePairs'> {
+  const pairs = new Map<ServiceKey, readonly SitePair[]>();
+  return {
+    sitePairs: (key) => {
+      let known = pairs.get(key);
+      if (known === undefined) {
+        known = traffic.sitePairs(key, sinceMs);
+        pairs.set(key, known);
+      }
+      return known;
+    },
+  };
+}
+
 /** What to judge: a pin on its own color (measured, never moved), an auto Service on its candidates. */
-function evaluationTarget(entry: OptimizerRoundService, fabricColors: readonly Color[], clusterSites: readonly SiteId[]): EvaluationTarget {
+function evaluationTarget(
+  entry: OptimizerRoundService,
+  fabricColors: readonly Color[],
+  clusterSites: readonly SiteId[],
+  traffic: Pick<AggregationReader, 'sitePairs'>,
+): EvaluationTarget {
   const { intent } = entry;
   const candidates = intent.mode === 'pinned' ? [intent.color] : intent.mode === 'auto' ? (intent.candidates ?? entry.allowed ?? fabricColors) : [];
+  const target = { service: entry.key, bounds: sloBoundsOf(intent), candidates };
+  // The fallback pairs count only while the Service has no traffic, and at fabric scale they are
+  // hundreds per Service (every cluster site × every endpoint site): built only when they count.
+  if (traffic.sitePairs(entry.key).length > 0) return target;
   const endpointSites = entry.endpoints.flatMap((endpoint) => (endpoint.siteId === undefined ? [] : [endpoint.siteId]));
   // Clients may sit on any node, so before traffic every cluster site is a possible client site.
-  return { service: entry.key, bounds: sloBoundsOf(intent), candidates, fallbackPairs: crossSitePairs(clusterSites, endpointSites) };
+  return { ...target, fallbackPairs: crossSitePairs(clusterSites, endpointSites) };
 }
 
 /** The Service's policy entry; undefined without a ready endpoint (nothing to match on). */
@@ -195,7 +228,10 @@ function wanPorts(entry: OptimizerRoundService): { readonly port: number; readon
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
-  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  for (const item of items) {
+    const itemKey = key(item);
+    if (!seen.has(itemKey)) seen.set(itemKey, item);
+  }
   return [...seen.values()];
 }
 

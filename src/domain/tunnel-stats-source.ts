@@ -1,6 +1,7 @@
 import type { SiteId } from './site.ts';
 import type { TunnelKey } from './tunnel.ts';
 import type { TunnelSample, TunnelState } from './tunnel-sample.ts';
+import type { WindowMeasure, WindowOptions } from './window-statistic.ts';
 
 /** A tunnel with what the fabric inventory says about its two ends (unknown ends stay undefined). */
 export interface TunnelIdentity {
@@ -74,6 +75,14 @@ export interface TunnelStatsSource {
   reading(key: TunnelKey): TunnelReading | undefined;
   /** The kept samples of a tunnel, oldest first, optionally only those at or after `sinceMs`. */
   history(key: TunnelKey, sinceMs?: number): readonly TunnelSample[];
+  /**
+   * The window statistic of a tunnel's samples in (nowMs − windowMs, nowMs]: exactly
+   * `windowStatistic(history(key, nowMs − windowMs), window)`, undefined for an unknown tunnel or too
+   * few samples. For the optimizer's rounds, which window tens of thousands of tunnels: a source may
+   * compute it from its own storage, without sample objects, and may remember it while the window's
+   * samples are unchanged.
+   */
+  windowMeasure(key: TunnelKey, window: WindowOptions): WindowMeasure | undefined;
   health(): TunnelSourceHealth;
   /** Returns the unsubscribe function. A listener that throws does not affect the source. */
   subscribe(listener: TunnelsChangedListener): () => void;

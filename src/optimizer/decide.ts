@@ -91,8 +91,9 @@ export function decide(input: DecideInput, evaluation: ServiceEvaluation | undef
   const preference = intent.candidates ?? input.allowed ?? evaluation?.candidates.map((candidate) => candidate.color) ?? [];
   const eligible = withinAllowed(preference, input.allowed);
   const previous = input.state;
-  const healthy = healthySince(eligible, evaluation, previous, now, params.returnMargin);
-  const candidates = eligible.map((color) => ({ ...evaluationOf(evaluation, color), healthySince: healthy[color] }));
+  const evaluated = eligible.map((color) => evaluationOf(evaluation, color));
+  const healthy = healthySince(evaluated, previous, now, params.returnMargin);
+  const candidates = evaluated.map((candidate) => ({ ...candidate, healthySince: healthy[candidate.color] }));
   const preferred = candidates[0];
   if (preferred === undefined) return NOT_STEERED;
   const current = previous === undefined ? undefined : candidates.find((candidate) => candidate.color === previous.color);
@@ -275,18 +276,11 @@ function moveTriggers(context: AutoContext, state: ServiceState, deferredTo: Col
 }
 
 /** Per candidate, since when it has complied with the return margin in every evaluation (unknown breaks it). */
-function healthySince(
-  colors: readonly Color[],
-  evaluation: ServiceEvaluation | undefined,
-  previous: ServiceState | undefined,
-  now: number,
-  returnMargin: number,
-): Partial<Record<Color, number>> {
+function healthySince(candidates: readonly CandidateEvaluation[], previous: ServiceState | undefined, now: number, returnMargin: number): Partial<Record<Color, number>> {
   const healthy: Partial<Record<Color, number>> = {};
-  for (const color of colors) {
-    const candidate = evaluationOf(evaluation, color);
+  for (const candidate of candidates) {
     if (candidate.compliant === true && candidate.margin !== undefined && candidate.margin >= returnMargin) {
-      healthy[color] = previous?.healthySince[color] ?? now;
+      healthy[candidate.color] = previous?.healthySince[candidate.color] ?? now;
     }
   }
   return healthy;

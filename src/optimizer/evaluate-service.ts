@@ -6,7 +6,7 @@ import type { Color } from '../domain/color.ts';
 import type { CandidateEvaluation, CandidatePair, CandidateVerdict } from '../domain/decision.ts';
 import type { ServiceKey } from '../domain/service.ts';
 import type { SloBounds } from '../domain/slo.ts';
-import { sloMargin } from './slo-margin.ts';
+import { sloMargin, sloMarginValue } from './slo-margin.ts';
 
 export interface EvaluationRequest {
   readonly service: ServiceKey;
@@ -52,7 +52,7 @@ function candidateEvaluation(color: Color, path: ServicePath, bounds: SloBounds)
     to: pair.to,
     status: pair.status,
     measured: pair.measure,
-    margin: pair.measure === undefined ? undefined : sloMargin(bounds, pair.measure).margin,
+    margin: pair.measure === undefined ? undefined : sloMarginValue(bounds, pair.measure),
   }));
   const verdict = candidateVerdict(path);
   // A known violation keeps its (partial) worst: its margin is an upper bound, still negative.

@@ -1,7 +1,9 @@
 import type { OptimizerConfig } from '../config/config-schema.ts';
 
+import type { WindowStatistic } from '../domain/window-statistic.ts';
+
 /** How a window of tunnel samples is summarised before it is compared with SLO bounds. */
-export type WindowStatistic = 'mean' | 'p95' | 'max';
+export type { WindowStatistic };
 
 /** The optimizer's tuning, in plain numbers (durations in ms). */
 export interface OptimizerParams {

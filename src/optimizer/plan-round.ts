@@ -28,10 +28,12 @@ export interface RoundPlan {
  */
 export function planRound(services: readonly RoundService[], now: number, params: OptimizerParams): RoundPlan {
   const decisions = services.map((service) => decide(service, service.evaluation, now, params));
-  const wanting = decisions
-    .map((decision, index) => ({ decision, index, key: serviceKey(services[index]?.service ?? { namespace: '', name: '' }) }))
-    .filter(({ decision }) => decision.budgeted)
-    .sort((a, b) => a.decision.urgency - b.decision.urgency || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const wanting: { decision: Decision; index: number; key: string }[] = [];
+  decisions.forEach((decision, index) => {
+    // Only budgeted moves are ordered: their keys are the only ones a round needs.
+    if (decision.budgeted) wanting.push({ decision, index, key: serviceKey(services[index]?.service ?? { namespace: '', name: '' }) });
+  });
+  wanting.sort((a, b) => a.decision.urgency - b.decision.urgency || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let moves = 0;
   let deferred = 0;
   const perColor = new Map<Color, number>();

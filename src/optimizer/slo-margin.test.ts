@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meetsBounds } from '../domain/slo.ts';
-import { sloMargin, UNBOUNDED_MARGIN } from './slo-margin.ts';
+import { sloMargin, sloMarginValue, UNBOUNDED_MARGIN } from './slo-margin.ts';
 import { SeededRandom } from './testdata/seeded-random.ts';
 
 const BOUNDS = { maxLatencySeconds: 0.05, maxJitterSeconds: 0.01, maxLossRatio: 0.01 };
@@ -37,6 +37,19 @@ describe('sloMargin', () => {
       };
       const measured = { latencySeconds: random.pick([0, 0.001, random.between(0, 1.2)]), jitterSeconds: random.between(0, 1.2), lossRatio: random.pick([0, random.next()]) };
       expect(sloMargin(bounds, measured).margin >= 0, JSON.stringify({ bounds, measured })).toBe(meetsBounds(bounds, measured));
+    }
+  });
+
+  it('has the same number as sloMarginValue, the form kept per site pair (property)', () => {
+    const random = new SeededRandom(7);
+    for (let n = 0; n < 5000; n++) {
+      const bounds = {
+        ...(random.chance(0.6) ? { maxLatencySeconds: random.pick([0, random.between(0.001, 0.2)]) } : {}),
+        ...(random.chance(0.6) ? { maxJitterSeconds: random.pick([0, random.between(0.001, 0.05)]) } : {}),
+        ...(random.chance(0.6) ? { maxLossRatio: random.pick([0, random.between(0, 0.05)]) } : {}),
+      };
+      const measured = { latencySeconds: random.pick([0, Number.NaN, random.between(-0.1, 0.3)]), jitterSeconds: random.between(0, 0.1), lossRatio: random.pick([0, 1, random.next()]) };
+      expect(sloMarginValue(bounds, measured), JSON.stringify({ bounds, measured })).toBe(sloMargin(bounds, measured).margin);
     }
   });
 });

@@ -24,18 +24,38 @@ export const UNBOUNDED_MARGIN = 1;
  * agrees with `meetsBounds` (inclusive bounds). Pure.
  */
 export function sloMargin(bounds: SloBounds, measured: MeasuredValues): SloMargin {
+  // Unrolled rather than a helper closure per call: this runs per Service, candidate and site pair.
   let margin = UNBOUNDED_MARGIN;
   let limitingBound: BoundName | undefined;
-  const consider = (name: BoundName, bound: number | undefined, value: number): void => {
-    if (bound === undefined) return;
-    const candidate = (bound - value) / Math.max(bound, FLOOR[name]);
-    if (limitingBound === undefined || candidate < margin) {
-      margin = candidate;
-      limitingBound = name;
-    }
-  };
-  consider('latency', bounds.maxLatencySeconds, measured.latencySeconds);
-  consider('jitter', bounds.maxJitterSeconds, measured.jitterSeconds);
-  consider('loss', bounds.maxLossRatio, measured.lossRatio);
+  const latency = boundMargin(bounds.maxLatencySeconds, measured.latencySeconds, FLOOR.latency);
+  if (latency !== undefined) {
+    margin = latency;
+    limitingBound = 'latency';
+  }
+  const jitter = boundMargin(bounds.maxJitterSeconds, measured.jitterSeconds, FLOOR.jitter);
+  if (jitter !== undefined && (limitingBound === undefined || jitter < margin)) {
+    margin = jitter;
+    limitingBound = 'jitter';
+  }
+  const loss = boundMargin(bounds.maxLossRatio, measured.lossRatio, FLOOR.loss);
+  if (loss !== undefined && (limitingBound === undefined || loss < margin)) {
+    margin = loss;
+    limitingBound = 'loss';
+  }
   return { margin, limitingBound };
+}
+
+/** `sloMargin(bounds, measured).margin` without the limiting bound: per site pair, where only the number is kept. */
+export function sloMarginValue(bounds: SloBounds, measured: MeasuredValues): number {
+  const latency = boundMargin(bounds.maxLatencySeconds, measured.latencySeconds, FLOOR.latency);
+  const jitter = boundMargin(bounds.maxJitterSeconds, measured.jitterSeconds, FLOOR.jitter);
+  const loss = boundMargin(bounds.maxLossRatio, measured.lossRatio, FLOOR.loss);
+  let margin: number | undefined = latency;
+  if (jitter !== undefined && (margin === undefined || jitter < margin)) margin = jitter;
+  if (loss !== undefined && (margin === undefined || loss < margin)) margin = loss;
+  return margin ?? UNBOUNDED_MARGIN;
+}
+
+function boundMargin(bound: number | undefined, value: number, floor: number): number | undefined {
+  return bound === undefined ? undefined : (bound - value) / Math.max(bound, floor);
 }

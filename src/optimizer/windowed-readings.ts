@@ -1,5 +1,5 @@
 import type { TunnelReading, TunnelStatsSource } from '../domain/tunnel-stats-source.ts';
-import type { WindowOptions } from './window-statistic.ts';
+import type { WindowMeasure, WindowOptions } from './window-statistic.ts';
 import { windowStatistic } from './window-statistic.ts';
 
 /**
@@ -18,7 +18,11 @@ export function windowedReadings(source: Pick<TunnelStatsSource, 'readings' | 'h
 }
 
 export function windowedReading(reading: TunnelReading, history: Parameters<typeof windowStatistic>[0], options: WindowOptions): TunnelReading {
-  const measure = windowStatistic(history, options);
+  return readingOfWindow(reading, windowStatistic(history, options));
+}
+
+/** The reading judged on its window statistic (`windowedReading` once the statistic is known). */
+export function readingOfWindow(reading: TunnelReading, measure: WindowMeasure | undefined): TunnelReading {
   const state = reading.state;
   return {
     tunnel: reading.tunnel,

@@ -1,6 +1,7 @@
 import type { SiteId } from '../domain/site.ts';
 import type { SystemIp } from '../domain/system-ip.ts';
 import type { TunnelKey } from '../domain/tunnel.ts';
+import { tunnelName } from '../domain/tunnel.ts';
 import type { TunnelSample, TunnelState } from '../domain/tunnel-sample.ts';
 import type { TunnelIdentity } from '../domain/tunnel-stats-source.ts';
 import { SampleRing } from './sample-ring.ts';
@@ -54,6 +55,11 @@ export interface IngestCounts {
 export class TunnelStore {
   readonly #options: TunnelStoreOptions;
   readonly #records = new Map<string, TunnelRecord>();
+  /**
+   * The same records by their key object, the one readings hand out: a reader that passes a key back
+   * (a round windowing tens of thousands of tunnels) is answered without building the tunnel's name.
+   */
+  readonly #byKey = new Map<TunnelKey, TunnelRecord>();
   readonly #changed = new Set<string>();
 
   constructor(options: TunnelStoreOptions) {
@@ -67,6 +73,11 @@ export class TunnelStore {
 
   get(name: string): TunnelRecord | undefined {
     return this.#records.get(name);
+  }
+
+  /** The record of a tunnel key: by the key object when it is the record's own, else by name. */
+  getByKey(key: TunnelKey): TunnelRecord | undefined {
+    return this.#byKey.get(key) ?? this.#records.get(tunnelName(key));
   }
 
   values(): IterableIterator<TunnelRecord> {
@@ -149,6 +160,7 @@ export class TunnelStore {
     for (const [name, record] of this.#records) {
       if (record.lastSeen < evictBefore) {
         this.#records.delete(name);
+        this.#byKey.delete(record.key);
         this.#changed.delete(name);
         removed.push(record.key);
       } else {
@@ -190,6 +202,7 @@ export class TunnelStore {
         bfdRemoteSiteId: undefined,
       };
       this.#records.set(name, record);
+      this.#byKey.set(key, record);
       this.#changed.add(name);
     }
     return record;

@@ -1,8 +1,8 @@
 import type { Clock } from '../domain/clock.ts';
 import { isIsthmusError } from '../domain/isthmus-error.ts';
-import { tunnelName } from '../domain/tunnel.ts';
 import type { TunnelKey } from '../domain/tunnel.ts';
 import type { TunnelSample } from '../domain/tunnel-sample.ts';
+import type { WindowMeasure, WindowOptions } from '../domain/window-statistic.ts';
 import type {
   TunnelReading,
   TunnelsChanged,
@@ -255,12 +255,16 @@ export class TunnelTelemetryCollector implements TunnelStatsSource {
   }
 
   reading(key: TunnelKey): TunnelReading | undefined {
-    const record = this.#store.get(tunnelName(key));
+    const record = this.#store.getByKey(key);
     return record === undefined ? undefined : this.#readingOf(record, this.#clock.now(), this.#sourceStale());
   }
 
   history(key: TunnelKey, sinceMs?: number): readonly TunnelSample[] {
-    return this.#store.get(tunnelName(key))?.ring.samples(sinceMs) ?? [];
+    return this.#store.getByKey(key)?.ring.samples(sinceMs) ?? [];
+  }
+
+  windowMeasure(key: TunnelKey, window: WindowOptions): WindowMeasure | undefined {
+    return this.#store.getByKey(key)?.ring.windowMeasure(window);
   }
 
   health(): TunnelSourceHealth {

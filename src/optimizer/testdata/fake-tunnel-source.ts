@@ -3,6 +3,7 @@ import type { TunnelKey } from '../../domain/tunnel.ts';
 import { tunnelName } from '../../domain/tunnel.ts';
 import type { TunnelSample, TunnelState } from '../../domain/tunnel-sample.ts';
 import type { TunnelReading, TunnelStatsSource } from '../../domain/tunnel-stats-source.ts';
+import { windowStatistic } from '../../domain/window-statistic.ts';
 
 export interface FakeTunnel {
   readonly from: number;
@@ -19,7 +20,7 @@ export function tunnelKey(from: number, to: number, color: Color): TunnelKey {
 }
 
 /** The read side of a TunnelStatsSource over fixed tunnels and samples. */
-export function fakeTunnelSource(tunnels: readonly FakeTunnel[]): Pick<TunnelStatsSource, 'readings' | 'history'> {
+export function fakeTunnelSource(tunnels: readonly FakeTunnel[]): Pick<TunnelStatsSource, 'readings' | 'history' | 'windowMeasure'> {
   const byName = new Map(tunnels.map((tunnel) => [tunnelName(tunnelKey(tunnel.from, tunnel.to, tunnel.color)), tunnel]));
   const readings: TunnelReading[] = tunnels.map((tunnel) => {
     const key = tunnelKey(tunnel.from, tunnel.to, tunnel.color);
@@ -32,8 +33,11 @@ export function fakeTunnelSource(tunnels: readonly FakeTunnel[]): Pick<TunnelSta
       stale: tunnel.stale ?? false,
     };
   });
+  const history = (key: TunnelKey, sinceMs?: number): readonly TunnelSample[] =>
+    (byName.get(tunnelName(key))?.samples ?? []).filter((sample) => sinceMs === undefined || sample.time >= sinceMs);
   return {
     readings: () => readings,
-    history: (key, sinceMs) => (byName.get(tunnelName(key))?.samples ?? []).filter((sample) => sinceMs === undefined || sample.time >= sinceMs),
+    history,
+    windowMeasure: (key, window) => windowStatistic(history(key, window.nowMs - window.windowMs), window),
   };
 }

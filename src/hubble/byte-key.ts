@@ -6,7 +6,7 @@ const SHORT = 24;
 /** Bytes hashed at each end of a longer key. */
 const EDGE = 12;
 /** From this length a native comparison beats a JavaScript loop despite the cost of the call. */
-const NATIVE_COMPARE = 96;
+export const NATIVE_COMPARE = 96;
 
 /**
  * A hash of `buffer[start, end)` for direct-mapped caches keyed by bytes: FNV-1a of the length and of

@@ -156,6 +156,27 @@ describe('FlowEventDecoder (hot path)', () => {
     }
   });
 
+  it('tells endpoints and strings apart by their bytes, whatever their size or script', () => {
+    const line = JSON.parse(samples[0]?.text ?? '') as { flow: Record<string, unknown> };
+    // Endpoints of about 40, 150 and 500 bytes (the cache keeps the larger ones in copies of their own),
+    // pod names differing only past ASCII, and one label list shared by two pods.
+    const labels = (count: number, app: string) => Array.from({ length: count }, (_, i) => `k8s:io.cilium.k8s.policy.label-${i}=${app}`);
+    const endpoints = [
+      { namespace: 'a', pod_name: 'p', identity: 1 },
+      { namespace: 'shop', pod_name: 'api-0', identity: 2, labels: labels(3, 'api') },
+      { namespace: 'shop', pod_name: 'api-1', identity: 2, labels: labels(3, 'api') },
+      { namespace: 'shop', pod_name: 'web-0', identity: 3, labels: labels(12, 'web') },
+      { namespace: 'zoo', pod_name: 'żółw-0', identity: 4, labels: ['k8s:app=żółw'] },
+      { namespace: 'zoo', pod_name: 'żółx-0', identity: 4, labels: ['k8s:app=żółx'] },
+    ];
+    const messages = endpoints.flatMap((source, i) =>
+      endpoints.map((destination, j) => encodeLine({ ...line, flow: { ...line.flow, uuid: `u-${i}-${j}`, source, destination } })),
+    );
+    for (const decoder of [new FlowEventDecoder(), new FlowEventDecoder({ stringCacheSize: 4, labelSetCacheSize: 2, endpointCacheSize: 2 })]) {
+      for (const message of [...messages, ...messages.toReversed(), ...messages]) expect(decoder.decode(message)).toEqual(fullPath(message));
+    }
+  });
+
   describe('protobuf rules', () => {
     const text = samples[0]?.text ?? '';
     const line = JSON.parse(text) as { flow: unknown; node_name: string; time: string };

@@ -1,6 +1,6 @@
 import { VERDICTS } from '../domain/flow.ts';
 import type { Flow, FlowEndpoint, FlowType, L4Protocol, TrafficDirection, Verdict } from '../domain/flow.ts';
-import { hashBytes, sameBytes, slotOf } from './byte-key.ts';
+import { hashBytes, NATIVE_COMPARE, sameBytes, slotOf } from './byte-key.ts';
 import { enumName, hubbleEnum } from './hubble-enum.ts';
 import { HUBBLE_ERROR_CODES, HubbleError } from './hubble-error.ts';
 import type { HubbleEvent, LostEventSource, NodeState } from './hubble-event.ts';
@@ -74,8 +74,27 @@ class TimeAccumulator {
     this.nanos = 0;
   }
 
-  value(): bigint | undefined {
-    return this.present ? BigInt(this.seconds) * NS_PER_SECOND + BigInt(this.nanos) : undefined;
+  /** Whether both hold the same instant (Hubble stamps a flow and its envelope alike). */
+  sameInstant(other: TimeAccumulator): boolean {
+    return this.present && other.present && this.seconds === other.seconds && this.nanos === other.nanos;
+  }
+}
+
+/**
+ * Timestamps → epoch-nanosecond bigints. Flows arrive second after second, so the bigint of the whole
+ * seconds is kept and reused: a timestamp costs two bigint operations instead of four.
+ */
+class NanosecondClock {
+  #seconds = Number.NaN;
+  #secondsNs = 0n;
+
+  of(time: TimeAccumulator): bigint | undefined {
+    if (!time.present) return undefined;
+    if (time.seconds !== this.#seconds) {
+      this.#seconds = time.seconds;
+      this.#secondsNs = BigInt(time.seconds) * NS_PER_SECOND;
+    }
+    return this.#secondsNs + BigInt(time.nanos);
   }
 }
 
@@ -112,9 +131,21 @@ class EndpointAccumulator {
   }
 }
 
+/**
+ * Room for an Endpoint's bytes in the endpoint cache's shared key table. Endpoints up to this size
+ * (a pod with a handful of labels) are copied there, which costs no allocation; a larger one gets its
+ * own copy. With tens of thousands of pods the cache misses often, and a typed array per miss — a
+ * separate backing store, freed by the garbage collector — was the larger part of a miss's cost.
+ */
+const ENDPOINT_KEY_STRIDE = 256;
+
 /** An Endpoint message decoded once and kept by its bytes: a pod's endpoint repeats on all its flows. */
 interface EndpointEntry {
-  readonly key: Uint8Array;
+  /** hashBytes of the key: most misses on an occupied slot are told apart by it alone. */
+  readonly keyHash: number;
+  readonly keyLength: number;
+  /** The bytes when longer than ENDPOINT_KEY_STRIDE; else they are in the shared key table at the entry's slot. */
+  readonly longKey: Uint8Array | undefined;
   readonly identity: number;
   readonly namespace: string;
   readonly podName: string;
@@ -123,11 +154,14 @@ interface EndpointEntry {
 }
 
 export interface FlowEventDecoderOptions {
-  /** Slots of the string cache (namespaces, pods, labels, IPs, node names). Default 8192. */
+  /** Slots of the string cache (namespaces, pods, labels, IPs, node names). Default 32768. */
   readonly stringCacheSize?: number;
-  /** Slots of the label-set cache (one per distinct endpoint label list). Default 2048. */
+  /** Slots of the label-set cache (one per distinct endpoint label list). Default 8192. */
   readonly labelSetCacheSize?: number;
-  /** Slots of the endpoint cache (one per distinct pod or identity seen). Default 4096. */
+  /**
+   * Slots of the endpoint cache (one per distinct pod or identity seen). Default 16384: about 4 MiB of
+   * keys, so that a cluster of tens of thousands of pods still hits it for a good share of its flows.
+   */
   readonly endpointCacheSize?: number;
 }
 
@@ -153,6 +187,8 @@ export class FlowEventDecoder {
   readonly #labelSets: (readonly string[] | undefined)[];
   readonly #labelSetMask: number;
   readonly #endpoints: (EndpointEntry | undefined)[];
+  /** The endpoint cache's keys, ENDPOINT_KEY_STRIDE bytes per slot. */
+  readonly #endpointKeys: Buffer;
   readonly #endpointMask: number;
 
   #b: Buffer = EMPTY_BUFFER;
@@ -162,6 +198,7 @@ export class FlowEventDecoder {
 
   // Envelope.
   #member = 0;
+  readonly #nanoseconds = new NanosecondClock();
   #envelopeNode = '';
   readonly #envelopeTime = new TimeAccumulator();
 
@@ -195,12 +232,13 @@ export class FlowEventDecoder {
   #nodeMessage = '';
 
   constructor(options: FlowEventDecoderOptions = {}) {
-    this.#strings = new StringInterner(options.stringCacheSize ?? 8192);
-    const sets = powerOfTwo(options.labelSetCacheSize ?? 2048);
+    this.#strings = new StringInterner(options.stringCacheSize ?? 32_768);
+    const sets = powerOfTwo(options.labelSetCacheSize ?? 8192);
     this.#labelSets = new Array<readonly string[] | undefined>(sets).fill(undefined);
     this.#labelSetMask = sets - 1;
-    const endpoints = powerOfTwo(options.endpointCacheSize ?? 4096);
+    const endpoints = powerOfTwo(options.endpointCacheSize ?? 16_384);
     this.#endpoints = new Array<EndpointEntry | undefined>(endpoints).fill(undefined);
+    this.#endpointKeys = Buffer.alloc(endpoints * ENDPOINT_KEY_STRIDE);
     this.#endpointMask = endpoints - 1;
   }
 
@@ -267,7 +305,7 @@ export class FlowEventDecoder {
 
   #result(): HubbleEvent {
     const nodeName = this.#envelopeNode;
-    const timeNs = this.#envelopeTime.value();
+    const timeNs = this.#nanoseconds.of(this.#envelopeTime);
     switch (this.#member) {
       case 1:
         return { kind: 'flow', nodeName, timeNs, flow: this.#buildFlow(timeNs) };
@@ -288,8 +326,8 @@ export class FlowEventDecoder {
           source: enumName(LOST_EVENT_SOURCES, this.#lostSource) as LostEventSource,
           numEventsLost: this.#lostCount,
           cpu: this.#lostCpu,
-          firstNs: this.#lostFirst.value(),
-          lastNs: this.#lostLast.value(),
+          firstNs: this.#nanoseconds.of(this.#lostFirst),
+          lastNs: this.#nanoseconds.of(this.#lostLast),
         };
       case 4:
         return { kind: 'agent_event', nodeName, timeNs };
@@ -438,9 +476,10 @@ export class FlowEventDecoder {
     }
     side.touched = true;
     const start = this.#p;
-    const slot = slotOf(hashBytes(this.#b, start, end), this.#endpointMask);
+    const keyHash = hashBytes(this.#b, start, end);
+    const slot = slotOf(keyHash, this.#endpointMask);
     const entry = this.#endpoints[slot];
-    if (entry !== undefined && sameBytes(entry.key, this.#b, start, end)) {
+    if (entry?.keyHash === keyHash && this.#isEndpointKey(entry, slot, start, end)) {
       side.identity = entry.identity;
       side.namespace = entry.namespace;
       side.podName = entry.podName;
@@ -453,14 +492,33 @@ export class FlowEventDecoder {
       return;
     }
     this.#endpoint(end, side);
+    // A copy either way: the buffer is the caller's.
+    const keyLength = end - start;
+    const long = keyLength > ENDPOINT_KEY_STRIDE;
+    if (!long) this.#b.copy(this.#endpointKeys, slot * ENDPOINT_KEY_STRIDE, start, end);
     this.#endpoints[slot] = {
-      key: new Uint8Array(this.#b.subarray(start, end)), // a copy: the buffer is the caller's
+      keyHash,
+      keyLength,
+      longKey: long ? new Uint8Array(this.#b.subarray(start, end)) : undefined,
       identity: side.identity,
       namespace: side.namespace,
       podName: side.podName,
       labels: this.#labelSet(side),
       labelsHash: side.labelsHash,
     };
+  }
+
+  /** Whether the cache entry at `slot` was made from exactly the bytes `[start, end)` of the message. */
+  #isEndpointKey(entry: EndpointEntry, slot: number, start: number, end: number): boolean {
+    const length = end - start;
+    if (entry.keyLength !== length) return false;
+    if (entry.longKey !== undefined) return sameBytes(entry.longKey, this.#b, start, end);
+    const keys = this.#endpointKeys;
+    const base = slot * ENDPOINT_KEY_STRIDE;
+    if (length >= NATIVE_COMPARE) return this.#b.compare(keys, base, base + length, start, end) === 0;
+    const b = this.#b;
+    for (let i = 0; i < length; i++) if (keys[base + i] !== b[start + i]) return false;
+    return true;
   }
 
   /** flow.Endpoint: identity = 2, namespace = 3, labels = 4, pod_name = 5. */
@@ -519,7 +577,8 @@ export class FlowEventDecoder {
   #buildFlow(envelopeTimeNs: bigint | undefined): Flow {
     const dropReason = this.#dropReasonDesc !== 0 ? this.#dropReasonDesc : this.#dropReasonLegacy;
     return {
-      timeNs: this.#flowTime.value() ?? envelopeTimeNs ?? 0n,
+      // One bigint for both when the flow's time is the envelope's, as it is from Hubble.
+      timeNs: (this.#flowTime.sameInstant(this.#envelopeTime) ? envelopeTimeNs : this.#nanoseconds.of(this.#flowTime)) ?? envelopeTimeNs ?? 0n,
       uuid: this.#uuid,
       nodeName: this.#nodeName,
       type: FLOW_TYPES[this.#type] ?? 'UNKNOWN_TYPE',

@@ -29,6 +29,7 @@ export class GrpcStreamQueue {
   #error: Error | undefined = undefined;
   #cancelled = false;
   #wake: (() => void) | undefined = undefined;
+  #wakeScheduled = false;
   /** Times the stream was paused because the consumer fell behind. */
   pauses = 0;
   /** The most messages ever queued at once. */
@@ -53,7 +54,7 @@ export class GrpcStreamQueue {
         this.pauses++;
         stream.pause();
       }
-      this.#notify();
+      this.#notifySoon();
     });
     stream.on('error', (error: unknown) => {
       if (this.#cancelled) return; // our own CANCELLED
@@ -81,6 +82,15 @@ export class GrpcStreamQueue {
 
   get queued(): number {
     return this.#items.length - this.#head;
+  }
+
+  /**
+   * The next message if one is queued, else undefined (then `next` waits). The flow path reads with this
+   * first: a message already received then costs no promise, which at hundreds of thousands of messages
+   * a second is a measurable share of the work.
+   */
+  poll(): Buffer | undefined {
+    return this.#head < this.#items.length ? this.#take() : undefined;
   }
 
   /**
@@ -151,6 +161,20 @@ export class GrpcStreamQueue {
 
   #notify(): void {
     this.#wake?.();
+  }
+
+  /**
+   * Wakes a waiting consumer once the messages gRPC is delivering now are all queued. grpc-js hands
+   * over one message per tick; waking on each would cost the consumer a promise and a turn of the
+   * microtask queue per message. After the ticks (setImmediate) it takes the whole batch with poll().
+   */
+  #notifySoon(): void {
+    if (this.#wake === undefined || this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    setImmediate(() => {
+      this.#wakeScheduled = false;
+      this.#notify();
+    });
   }
 }
 

@@ -26,6 +26,15 @@ describe('StringInterner', () => {
     for (const word of words) expect(interner.intern(Buffer.from(word), 0, word.length)).toBe(word);
   });
 
+  it('compares strings beyond ASCII by their bytes, including ones of the same length in characters', () => {
+    const interner = new StringInterner(1);
+    const words = ['żółw', 'żółx', 'zolw', 'żółw', 'zółw', 'zolw', 'żółx'];
+    for (const word of words) {
+      const bytes = Buffer.from(`[${word}]`);
+      expect(interner.intern(bytes, 1, bytes.length - 1)).toBe(word);
+    }
+  });
+
   it('decodes UTF-8 and rejects invalid UTF-8 with a typed error', () => {
     expect(decodeUtf8(Buffer.from('żółw→🐢'), 0, Buffer.byteLength('żółw→🐢'))).toBe('żółw→🐢');
     expect(() => decodeUtf8(Buffer.from([0x61, 0xc3, 0x28]), 0, 3)).toThrow(expect.objectContaining({ code: HUBBLE_ERROR_CODES.decode }) as Error);

@@ -9,11 +9,17 @@ import { HUBBLE_ERROR_CODES, HubbleError } from './hubble-error.ts';
  *
  * Direct-mapped: a slot holds the last string whose hash fell there, so memory is bounded by the
  * capacity and a collision only costs a miss. Not for unique values (UUIDs): they would only evict.
+ * An ASCII string (nearly all of Hubble's) is its own key: its character codes are its bytes, so the
+ * slot keeps no copy of them, and a miss — frequent with tens of thousands of pods — allocates only
+ * the new string. Other strings keep a copy of their UTF-8 bytes to compare against.
  */
 export class StringInterner {
   readonly #mask: number;
-  readonly #keys: (Uint8Array | undefined)[];
-  readonly #values: string[];
+  readonly #values: (string | undefined)[];
+  /** The UTF-8 bytes of a value that is not all ASCII; undefined for ASCII values. */
+  readonly #utf8Keys: (Uint8Array | undefined)[];
+  /** Each value's full hash: a miss on an occupied slot is then told apart without comparing bytes. */
+  readonly #hashes: Int32Array;
   /** The hash of the last string returned by intern(), for callers that combine hashes (label lists). */
   lastHash = 0;
 
@@ -21,8 +27,9 @@ export class StringInterner {
   constructor(capacity = 4096) {
     const size = 2 ** Math.ceil(Math.log2(Math.max(2, capacity)));
     this.#mask = size - 1;
-    this.#keys = new Array<Uint8Array | undefined>(size).fill(undefined);
-    this.#values = new Array<string>(size).fill('');
+    this.#values = new Array<string | undefined>(size).fill(undefined);
+    this.#utf8Keys = new Array<Uint8Array | undefined>(size).fill(undefined);
+    this.#hashes = new Int32Array(size);
   }
 
   /** The string for the UTF-8 bytes `buffer[start, end)`; invalid UTF-8 is a HubbleError, as in protobuf. */
@@ -30,13 +37,25 @@ export class StringInterner {
     const hash = hashBytes(buffer, start, end);
     this.lastHash = hash;
     const slot = slotOf(hash, this.#mask);
-    const key = this.#keys[slot];
-    if (key !== undefined && sameBytes(key, buffer, start, end)) return this.#values[slot] ?? '';
+    const cached = this.#values[slot];
+    if (cached !== undefined && this.#hashes[slot] === hash) {
+      const utf8 = this.#utf8Keys[slot];
+      if (utf8 === undefined ? sameAscii(cached, buffer, start, end) : sameBytes(utf8, buffer, start, end)) return cached;
+    }
     const value = decodeUtf8(buffer, start, end);
-    this.#keys[slot] = new Uint8Array(buffer.subarray(start, end)); // a copy: the buffer is reused
     this.#values[slot] = value;
+    this.#hashes[slot] = hash;
+    // Fewer UTF-16 units than bytes exactly when some character took more than one byte.
+    this.#utf8Keys[slot] = value.length === end - start ? undefined : new Uint8Array(buffer.subarray(start, end)); // a copy: the buffer is reused
     return value;
   }
+}
+
+/** Whether the ASCII string `value` is exactly the bytes `buffer[start, end)` (a byte ≥ 0x80 never matches). */
+function sameAscii(value: string, buffer: Buffer, start: number, end: number): boolean {
+  if (value.length !== end - start) return false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) !== buffer[start + i]) return false;
+  return true;
 }
 
 /**

@@ -68,7 +68,6 @@ async function scenario(name: string, windowMs: number): Promise<BenchResult[]> 
   store.forEachSeries(() => series++);
   const totals = store.totals();
 
-  process.stdout.write(`correlate ${name}: ${Math.round(full.perSecond).toLocaleString('en-US')} flows/s through correlate+aggregate (${size})\n`);
   return [
     { name: `${name}: correlate + aggregate (FlowPipeline)`, value: full.perSecond, unit: 'flows/s', detail: `${size}; ${series} series` },
     { name: `${name}: correlate only (scratch)`, value: correlateOnly.perSecond, unit: 'flows/s', detail: 'correlateFlowInto' },

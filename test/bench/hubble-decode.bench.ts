@@ -127,9 +127,3 @@ export async function run(): Promise<BenchResult[]> {
   results.push({ name: 'corpus build (encode + format)', value: built.ms, unit: 'ms', detail: `checksum ${sink % 1000}` });
   return results;
 }
-
-if (import.meta.main) {
-  for (const result of await run()) {
-    process.stdout.write(`${result.name.padEnd(50)} ${Math.round(result.value).toLocaleString('en-US').padStart(12)} ${result.unit}  ${result.detail ?? ''}\n`);
-  }
-}

@@ -7,6 +7,7 @@ import { Leadership } from '../../controller/leadership.ts';
 import { policyPush } from '../../controller/policy-push.ts';
 import { startKubeParts } from '../../controller/start-kube-parts.ts';
 import { serviceReference } from '../../kube/event-recorder.ts';
+import { defaultOptimizerConfig } from '../../config/config-schema.ts';
 import { optimizerParams } from '../../optimizer/optimizer-params.ts';
 import type { OptimizerParams } from '../../optimizer/optimizer-params.ts';
 import { PolicyApplier } from '../../policy/policy-applier.ts';
@@ -89,16 +90,8 @@ const KUBE_SYNC_TIMEOUT_MS = 10_000;
  * for many simulated minutes, so the interval is a few real seconds, counted in simulated time.
  */
 const REAL_MS_BETWEEN_PUSHES = 3_000;
-/** The configuration's optimizer defaults (5 min p95 window, K = 3, 10 min hold, 10 % return margin). */
-export const DEMO_OPTIMIZER: OptimizerParams = optimizerParams({
-  enabled: true,
-  evaluationWindow: 5 * 60_000,
-  statistic: 'p95',
-  failuresBeforeMove: 3,
-  holdTime: 10 * 60_000,
-  returnMargin: 0.1,
-  dryRun: false,
-});
+/** The configuration's optimizer defaults, so the demo decides as `isthmus run` would out of the box. */
+export const DEMO_OPTIMIZER: OptimizerParams = optimizerParams(defaultOptimizerConfig());
 const CLEAR_SCREEN = '\u001b[H\u001b[2J';
 
 /**

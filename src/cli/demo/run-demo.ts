@@ -179,7 +179,15 @@ async function wireBridge(simulation: Simulation, options: DemoOptions): Promise
   const counters = new TelemetryState();
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(simulation.kube.kubeconfigPath);
-  const kube = startKubeParts({ kubeConfig, tenancy: {}, reportingInstance: 'isthmus-demo', logger });
+  const kube = startKubeParts({
+    kubeConfig,
+    tenancy: {},
+    reportingInstance: 'isthmus-demo',
+    logger,
+    onInformerEvent: (event) => {
+      counters.recordInformerEvent(event);
+    },
+  });
   const { username, password } = simulation.vmanage.credentials;
   // The client's rate limits are about real time (what vManage counts), so the session keeps the real
   // clock; polling and staleness follow the simulated one, like a bridge beside a real fabric.

@@ -20,6 +20,8 @@ export interface GetFlowsStreamHost {
   stalledUntilMs(): number;
   /** Whether the next flow goes out after a frame that does not decode (consumes one such fault). */
   takeMalformedFrame(): boolean;
+  /** Whether this flow goes out as a message past the receive limit (the oversized-flow fault). */
+  takeOversized(uuid: string): boolean;
 }
 
 export type GetFlowsCall = ServerWritableStream<Buffer, Buffer>;
@@ -32,6 +34,23 @@ const NS_PER_MS = 1_000_000n;
  * message whose protobuf does not decode, as a buggy or mismatched Relay might send.
  */
 const MALFORMED_FRAME = Buffer.from([0x0a, 0x50, 0x01]);
+/** Unknown field 1000 (length-delimited) padding a message past grpc-js' default 4 MiB receive limit. */
+const OVERSIZE_PADDING = (() => {
+  const length = 4 * 1024 * 1024 + 1024;
+  const header = [0xc2, 0x3e]; // tag: field 1000, wire type 2
+  for (let rest = length; ; rest >>>= 7) {
+    if (rest < 0x80) {
+      header.push(rest);
+      break;
+    }
+    header.push((rest & 0x7f) | 0x80);
+  }
+  return Buffer.concat([Buffer.from(header), Buffer.alloc(length, 0x70)]);
+})();
+
+function oversized(message: Buffer): Buffer {
+  return Buffer.concat([message, OVERSIZE_PADDING]);
+}
 
 /**
  * One GetFlows call, served as Hubble Relay serves it from the nodes' rings:
@@ -196,7 +215,7 @@ export class GetFlowsStream {
         }
         if (!this.#accept(entry.flow)) continue;
         if (this.#host.takeMalformedFrame() && !(await this.#write(MALFORMED_FRAME))) return;
-        message = this.#flowMessage(entry);
+        message = this.#host.takeOversized(entry.flow.uuid) ? oversized(this.#flowMessage(entry)) : this.#flowMessage(entry);
         this.sent++;
       }
       if (!(await this.#write(message))) return;

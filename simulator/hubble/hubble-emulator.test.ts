@@ -188,6 +188,33 @@ describe('Hubble emulator faults', () => {
     expect(emulator.faults.takeMalformedFrame()).toBe(false);
   });
 
+  it('sends a flow past the receive limit, and again on every resend; the client skips past it and the stream goes on', async () => {
+    const { world, emulator } = await emulate();
+    const stream = follow(emulator, { follow: true });
+    await waitFor(() => stream.client.health().connected, 'the stream');
+    // Flows first, so that the client has a point to resume from.
+    const startMs = emulator.observer.pumpedToMs;
+    await world.clock.advance(500);
+    const before = [...world.flowsBetween(startMs, emulator.observer.pumpedToMs)].map((flow) => flow.uuid);
+    await waitFor(() => uuids(stream.events).length === before.length, 'the flows before the fault');
+    const fromMs = emulator.observer.pumpedToMs;
+    emulator.faults.sendOversizedFlows(1);
+    await world.clock.advance(2000);
+    const truth = [...world.flowsBetween(fromMs, emulator.observer.pumpedToMs)].map((flow) => flow.uuid);
+    expect(truth.length).toBeGreaterThan(3);
+    const lastFlow = truth.at(-1);
+    await waitFor(() => lastFlow !== undefined && uuids(stream.events).includes(lastFlow), 'the flows after the oversized one');
+    // Without skipping ahead the client would receive the oversized flow again at every reconnection,
+    // and never a flow after it. Skipping costs the oversized flow and those in the step skipped.
+    const received = uuids(stream.events);
+    const missing = truth.filter((uuid) => !received.includes(uuid));
+    expect(missing.length).toBeGreaterThanOrEqual(1);
+    expect(missing.length).toBeLessThan(truth.length / 2);
+    expect(new Set(received).size).toBe(received.length);
+    expect(stream.client.health().decodeErrors).toBeGreaterThanOrEqual(1);
+    expect(stream.client.health().reconnects).toBeGreaterThanOrEqual(1);
+  });
+
   it('drops every stream with UNAVAILABLE and refuses the next calls, ServerStatus included', async () => {
     const { emulator } = await emulate();
     const stream = follow(emulator, { follow: true });

@@ -60,7 +60,7 @@ export async function startHubbleEmulator(options: HubbleEmulatorOptions): Promi
     log.info({ streams: open.length }, 'Hubble emulator: streams disconnected (fault)');
     return open.length;
   });
-  const host = { observer, stalledUntilMs: () => faults.stalledUntilMs(), takeMalformedFrame: () => faults.takeMalformedFrame() };
+  const host = { observer, stalledUntilMs: () => faults.stalledUntilMs(), takeMalformedFrame: () => faults.takeMalformedFrame(), takeOversized: (uuid: string) => faults.takeOversized(uuid) };
   const tls = options.tls !== undefined;
 
   const server = new Server();

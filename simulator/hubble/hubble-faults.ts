@@ -16,6 +16,9 @@ export class HubbleFaults {
   readonly #disconnectStreams: (details: string) => number;
   #refuse = 0;
   #malformedFrames = 0;
+  #oversizeNext = 0;
+  /** Flows that went out oversized once and go out oversized again on every resend (by uuid). */
+  readonly #oversized = new Set<string>();
   #stalledUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(observer: HubbleObserver, disconnectStreams: (details: string) => number) {
@@ -44,6 +47,15 @@ export class HubbleFaults {
     this.#malformedFrames = Math.max(0, count);
   }
 
+  /**
+   * The next `count` flows (over all streams) go out as messages larger than a gRPC client's default
+   * receive limit (4 MiB), and so does every later send of the same flows: what a client resuming from
+   * just before them receives again.
+   */
+  sendOversizedFlows(count: number): void {
+    this.#oversizeNext = Math.max(0, count);
+  }
+
   /** Relay loses or regains a node. */
   setNodeAvailable(nodeName: string, available: boolean): void {
     this.#observer.setNodeAvailable(nodeName, available);
@@ -53,6 +65,8 @@ export class HubbleFaults {
   reset(): void {
     this.#refuse = 0;
     this.#malformedFrames = 0;
+    this.#oversizeNext = 0;
+    this.#oversized.clear();
     this.#stalledUntilMs = Number.NEGATIVE_INFINITY;
   }
 
@@ -65,6 +79,15 @@ export class HubbleFaults {
   takeMalformedFrame(): boolean {
     if (this.#malformedFrames <= 0) return false;
     this.#malformedFrames--;
+    return true;
+  }
+
+  /** Whether the flow with this uuid goes out oversized (the first `count` asked for, then again every time). */
+  takeOversized(uuid: string): boolean {
+    if (this.#oversized.has(uuid)) return true;
+    if (this.#oversizeNext <= 0) return false;
+    this.#oversizeNext--;
+    this.#oversized.add(uuid);
     return true;
   }
 

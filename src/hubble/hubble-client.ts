@@ -11,7 +11,7 @@ import type { GetFlowsRequest } from './get-flows-request.ts';
 import { GrpcStreamQueue } from './grpc-stream-queue.ts';
 import { DEFAULT_HUBBLE_ADDRESS, parseHubbleAddress } from './hubble-address.ts';
 import { HUBBLE_ERROR_CODES, HubbleError, isHubbleError } from './hubble-error.ts';
-import { hubbleErrorFromGrpc } from './hubble-error-from-grpc.ts';
+import { hubbleErrorFromGrpc, isMessageTooLarge } from './hubble-error-from-grpc.ts';
 import type { HubbleEvent } from './hubble-event.ts';
 import type { HubbleTls } from './hubble-tls.ts';
 import { OBSERVER_METHODS, passBytes } from './observer-service.ts';
@@ -87,6 +87,8 @@ export interface HubbleClientCounters {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** The first step past a message too large to receive; each further refusal at the same point is 10× longer. */
+const OVERSIZED_SKIP_NS = 1_000_000n;
 
 /** Where `responses` finds the bytes of the event the stream just yielded. */
 interface ReceivedBytes {
@@ -204,9 +206,14 @@ export class HubbleClient implements FlowSource {
     const poller = this.#statusIntervalMs > 0 ? this.#pollStatus(polling.signal) : Promise.resolve();
     let attempt = 0;
     let everAnswered = false;
+    // How far past the seam to resume after a message too large to receive: it comes again from the
+    // seam on, so the stream skips ahead in growing steps (1 ms, 10 ms, …) until it gets past it.
+    let skipAheadNs = 0n;
     try {
       while (!aborted()) {
-        const request = dedupe.seamNs === undefined ? base : resumeRequest(base, dedupe.seamNs);
+        const seamNs = dedupe.seamNs;
+        const request = seamNs === undefined ? base : resumeRequest(base, seamNs + skipAheadNs);
+        const flowsBefore = this.#counters.flows;
         const queue = this.#open(request);
         let failure: HubbleError | undefined;
         try {
@@ -248,7 +255,15 @@ export class HubbleClient implements FlowSource {
         } else {
           this.#fail(failure);
           if (!follow || !failure.retryable || (!everAnswered && !this.#retryInitialConnect)) throw failure;
+          if (isMessageTooLarge(failure)) {
+            skipAheadNs = this.#counters.flows > flowsBefore || skipAheadNs === 0n ? OVERSIZED_SKIP_NS : skipAheadNs * 10n;
+            // Counted as a message that did not decode: one message skipped, the stream goes on.
+            this.#counters.decodeErrors++;
+            this.#log.warn({ target: this.#target, skipAheadMs: Number(skipAheadNs / 1_000_000n) }, 'a message from Hubble exceeded the receive limit; resuming past it');
+          }
         }
+        const skipping = failure !== undefined && isMessageTooLarge(failure);
+        if (!skipping && this.#counters.flows > flowsBefore) skipAheadNs = 0n;
         const delayMs = reconnectDelay(attempt++, this.#backoff, this.#random);
         this.#log.warn(
           { target: this.#target, code: failure?.code, error: failure?.message, delayMs, attempt, resumeFrom: dedupe.seamNs?.toString() },

@@ -66,6 +66,14 @@ function tlsReason(cause: string): string {
   return cause.replace(/; if the root CA is installed locally.*$/, ' (give the CA that signed it)');
 }
 
+/**
+ * Whether the client refused a message past its receive limit (grpc-js: RESOURCE_EXHAUSTED, "Received
+ * message larger than max"): the server is fine, but resending from the same point brings the same message.
+ */
+export function isMessageTooLarge(error: HubbleError): boolean {
+  return grpcCode(error.cause) === status.RESOURCE_EXHAUSTED;
+}
+
 function grpcCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' ? error.code : undefined;
 }

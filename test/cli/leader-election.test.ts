@@ -4,7 +4,7 @@
  * lease released) hands over to the other. Short timings (lease 2 s, renew 1.5 s, retry 0.3 s) keep each
  * case to a few seconds. Loopback only.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { Bridge } from '../../src/controller/bridge.ts';
 import { silentLog } from '../../src/vmanage/log-port.ts';
 import { freePort } from '../support/free-port.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
 
 const LEASE_MS = 2000;
 const RETRY_MS = 300;
@@ -36,11 +37,6 @@ afterEach(async () => {
 });
 
 
-interface Info {
-  readonly kube: { readonly kubeconfig: string };
-  readonly hubble: { readonly address: string };
-  readonly vmanage: { readonly url: string; readonly username: string; readonly password: string };
-}
 
 interface Instance {
   readonly name: string;
@@ -70,34 +66,20 @@ async function startPair(releaseLeaseOnStop: boolean): Promise<{ a: Instance; b:
   const loaded = await loadScenario(fileURLToPath(new URL('../../simulator/scenarios/two-sites.yaml', import.meta.url)));
   if (!loaded.ok) throw new Error('two-sites does not load');
   simulation = await startSimulation({ scenario: loaded.scenario, vmanage: { pollIntervalMs: 1000 } });
-  const info = simulation.info as unknown as Info;
+  const sim = simulation;
   directory = await mkdtemp(join(tmpdir(), 'isthmus-leader-'));
   const log: Push[] = [];
   const start = async (name: string): Promise<Instance> => {
-    const file = join(directory ?? '', `${name}.yaml`);
-    await writeFile(
-      file,
-      [
-        'kubernetes:',
-        `  kubeconfig: ${info.kube.kubeconfig}`,
-        '  leaderElection:',
-        '    leaseNamespace: kube-system',
-        `    leaseDuration: ${LEASE_MS}ms`,
-        '    renewDeadline: 1500ms',
-        `    retryPeriod: ${RETRY_MS}ms`,
-        'hubble:',
-        `  address: ${info.hubble.address}`,
-        'vmanage:',
-        `  url: ${info.vmanage.url}`,
-        `  username: ${info.vmanage.username}`,
-        '  password: { env: VMANAGE_PASSWORD }',
-        '  pollInterval: 10s',
-        'telemetry:',
-        `  listen: 127.0.0.1:${await freePort()}`,
-        '',
-      ].join('\n'),
+    const file = await writeSimulationBridgeConfig(
+      directory ?? '',
+      sim,
+      {
+        kubernetes: { leaderElection: { leaseNamespace: 'kube-system', leaseDuration: `${LEASE_MS}ms`, renewDeadline: '1500ms', retryPeriod: `${RETRY_MS}ms` } },
+        telemetry: { listen: `127.0.0.1:${await freePort()}` },
+      },
+      `${name}.yaml`,
     );
-    const env = { VMANAGE_PASSWORD: info.vmanage.password, POD_NAME: name };
+    const env = { ...simulationBridgeEnv(sim), POD_NAME: name };
     const config = await loadConfig({ configPath: file, env, readFile: (path) => readFile(path, 'utf8') });
     if (!config.ok) throw new Error(JSON.stringify(config.problems));
     let count = 0;

@@ -5,7 +5,6 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { loadScenario } from '../../simulator/world/load-scenario.ts';
 import { createWorld } from '../../simulator/world/world.ts';
 import { formatFlowJson, parseFlowJson } from '../../src/hubble/flow-json.ts';
 import { decodeHubble } from '../../src/hubble/hubble-codec.ts';
+import { exitOf, waitForFile } from '../support/child-exit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -35,23 +35,6 @@ afterEach(async () => {
   if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   directory = undefined;
 });
-
-async function waitForFile(file: string, process: ChildProcess, output: () => string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!existsSync(file)) {
-    if (process.exitCode !== null) throw new Error(`the simulator exited with ${process.exitCode}:\n${output()}`);
-    if (Date.now() > until) throw new Error(`no info file after ${deadlineMs} ms:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function exitOf(process: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    process.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-}
 
 describe('isthmus observe against isthmus simulate, end to end', () => {
   it('prints the simulated world\'s last 20 flows in Hubble\'s JSON form', async () => {

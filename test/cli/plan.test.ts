@@ -3,7 +3,7 @@
  * run` would, but its push is a capture, so the plan prints the optimizer's decisions and the policy
  * diff against what vManage holds, and vManage is left untouched. Loopback only.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import type { Simulation } from '../../simulator/start-simulation.ts';
 import { loadScenario } from '../../simulator/world/load-scenario.ts';
 import type { Plan } from '../../src/cli/commands/plan.ts';
 import { runCli } from './run-cli.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
 
 let simulation: Simulation | undefined;
 let directory: string | undefined;
@@ -24,38 +25,13 @@ afterEach(async () => {
   directory = undefined;
 });
 
-interface Info {
-  readonly kube: { readonly kubeconfig: string };
-  readonly hubble: { readonly address: string };
-  readonly vmanage: { readonly url: string; readonly username: string; readonly password: string };
-}
 
 /** A config file naming the simulation's emulators, as for a real cluster; returns its path and env. */
 async function configFor(sim: Simulation): Promise<{ file: string; env: Record<string, string> }> {
-  const info = sim.info as unknown as Info;
   directory = await mkdtemp(join(tmpdir(), 'isthmus-plan-'));
-  const file = join(directory, 'config.yaml');
-  await writeFile(
-    file,
-    [
-      'cluster:',
-      '  name: plan-test',
-      'kubernetes:',
-      `  kubeconfig: ${info.kube.kubeconfig}`,
-      'hubble:',
-      `  address: ${info.hubble.address}`,
-      'vmanage:',
-      `  url: ${info.vmanage.url}`,
-      `  username: ${info.vmanage.username}`,
-      '  password: { env: VMANAGE_PASSWORD }',
-      '  pollInterval: 10s',
-      'telemetry:',
-      // A plan never listens here: it serves on a free loopback port of its own.
-      '  listen: 0.0.0.0:9464',
-      '',
-    ].join('\n'),
-  );
-  return { file, env: { VMANAGE_PASSWORD: info.vmanage.password } };
+  // A plan never listens on telemetry.listen: it serves on a free loopback port of its own.
+  const file = await writeSimulationBridgeConfig(directory, sim, { cluster: { name: 'plan-test' }, telemetry: { listen: '0.0.0.0:9464' } });
+  return { file, env: simulationBridgeEnv(sim) };
 }
 
 async function twoSites(): Promise<Simulation> {

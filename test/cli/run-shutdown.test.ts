@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import { loadScenario } from '../../simulator/world/load-scenario.ts';
 import { InfluxStandIn } from '../faults/influx-stand-in.ts';
 import { OtlpReceiver } from '../support/otlp-receiver.ts';
 import { freePort } from '../support/free-port.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
+import { exitOf } from '../support/child-exit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LEASE_NAMESPACE = 'kube-system';
@@ -27,11 +29,6 @@ const EXIT_BOUND_MS = 15_000;
 /** Longer than any shutdownTimeout below, shorter than vmanage.requestTimeout: the logout hangs. */
 const SLOW_VMANAGE_MS = 20_000;
 
-interface Info {
-  readonly kube: { readonly kubeconfig: string };
-  readonly hubble: { readonly address: string };
-  readonly vmanage: { readonly url: string; readonly username: string; readonly password: string };
-}
 
 interface LogLine {
   readonly level: number;
@@ -113,39 +110,27 @@ function parseLogLines(text: string): LogLine[] {
 /** Starts `isthmus run` on the simulation and resolves once it serves, is ready and leads. */
 async function startBridge(options: { readonly shutdownTimeout: string; readonly exporters: boolean }): Promise<Bridge> {
   const { simulation: sim, receiver: otlp, directory: dir } = started();
-  const info = sim.info as unknown as Info;
   const port = await freePort();
-  const file = join(dir, `config-${port}.yaml`);
-  await writeFile(
-    file,
-    [
-      'kubernetes:',
-      `  kubeconfig: ${info.kube.kubeconfig}`,
-      '  leaderElection:',
-      `    leaseNamespace: ${LEASE_NAMESPACE}`,
-      `    leaseName: ${LEASE_NAME}`,
-      '    retryPeriod: 300ms',
-      'hubble:',
-      `  address: ${info.hubble.address}`,
-      'vmanage:',
-      `  url: ${info.vmanage.url}`,
-      `  username: ${info.vmanage.username}`,
-      '  password: { env: VMANAGE_PASSWORD }',
-      '  pollInterval: 10s',
-      '  requestTimeout: 30s',
-      'telemetry:',
-      `  listen: 127.0.0.1:${port}`,
-      // Intervals longer than a test: an export or write after SIGTERM is the shutdown's own.
-      ...(options.exporters
-        ? ['  otlp:', `    endpoint: ${otlp.endpoint}`, '    interval: 60s', '  influx:', `    url: http://127.0.0.1:${influxPort}`, '    database: isthmus', '    interval: 60s']
-        : []),
-      `shutdownTimeout: ${options.shutdownTimeout}`,
-      '',
-    ].join('\n'),
+  const file = await writeSimulationBridgeConfig(
+    dir,
+    sim,
+    {
+      kubernetes: { leaderElection: { leaseNamespace: LEASE_NAMESPACE, leaseName: LEASE_NAME, retryPeriod: '300ms' } },
+      vmanage: { requestTimeout: '30s' },
+      telemetry: {
+        listen: `127.0.0.1:${port}`,
+        // Intervals longer than a test: an export or write after SIGTERM is the shutdown's own.
+        ...(options.exporters
+          ? { otlp: { endpoint: otlp.endpoint, interval: '60s' }, influx: { url: `http://127.0.0.1:${influxPort}`, database: 'isthmus', interval: '60s' } }
+          : {}),
+      },
+      shutdownTimeout: options.shutdownTimeout,
+    },
+    `config-${port}.yaml`,
   );
   const child = spawn(process.execPath, ['bin/isthmus.js', '--log-format', 'json', 'run', '--config', file], {
     cwd: ROOT,
-    env: { ...process.env, VMANAGE_PASSWORD: info.vmanage.password, POD_NAME: `shutdown-${port}` },
+    env: { ...process.env, ...simulationBridgeEnv(sim), POD_NAME: `shutdown-${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running = child;
@@ -153,11 +138,7 @@ async function startBridge(options: { readonly shutdownTimeout: string; readonly
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
+  const exited = exitOf(child);
   const output = (): string => `stdout:\n${stdout}\nstderr:\n${stderr}`;
   const url = `http://127.0.0.1:${port}`;
   await until(

@@ -3,7 +3,7 @@
  * kubeconfig, Hubble's address and vManage's URL and credentials from simulation.info, exactly as for a
  * real cluster; a short run must serve /metrics and /api/v1/services with data. Loopback only.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import type { ServiceJson } from '../../src/controller/api-v1.ts';
 import { silentLog } from '../../src/vmanage/log-port.ts';
 import { runCli } from './run-cli.ts';
 import { freePort } from '../support/free-port.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
 
 let simulation: Simulation | undefined;
 let directory: string | undefined;
@@ -29,11 +30,6 @@ afterEach(async () => {
 });
 
 
-interface Info {
-  readonly kube: { readonly kubeconfig: string };
-  readonly hubble: { readonly address: string };
-  readonly vmanage: { readonly url: string; readonly username: string; readonly password: string };
-}
 
 describe('isthmus run', () => {
   it('bridges the emulated cluster, Hubble and vManage, and serves /metrics and /api/v1 with data', async () => {
@@ -41,27 +37,9 @@ describe('isthmus run', () => {
     if (!loaded.ok) throw new Error('two-sites does not load');
     // Real time (speed 1), as a bridge beside a real fabric; app-route statistics every second.
     simulation = await startSimulation({ scenario: loaded.scenario, vmanage: { pollIntervalMs: 1000 } });
-    const info = simulation.info as unknown as Info;
     directory = await mkdtemp(join(tmpdir(), 'isthmus-run-'));
-    const file = join(directory, 'config.yaml');
-    await writeFile(
-      file,
-      [
-        'kubernetes:',
-        `  kubeconfig: ${info.kube.kubeconfig}`,
-        'hubble:',
-        `  address: ${info.hubble.address}`,
-        'vmanage:',
-        `  url: ${info.vmanage.url}`,
-        `  username: ${info.vmanage.username}`,
-        '  password: { env: VMANAGE_PASSWORD }',
-        '  pollInterval: 10s',
-        'telemetry:',
-        `  listen: 127.0.0.1:${await freePort()}`,
-        '',
-      ].join('\n'),
-    );
-    const env = { VMANAGE_PASSWORD: info.vmanage.password };
+    const file = await writeSimulationBridgeConfig(directory, simulation, { telemetry: { listen: `127.0.0.1:${await freePort()}` } });
+    const env = simulationBridgeEnv(simulation);
     const config = await loadConfig({ configPath: file, env, readFile: (path) => readFile(path, 'utf8') });
     if (!config.ok) throw new Error(JSON.stringify(config.problems));
 

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../simulator/world/load-scenario.ts';
 import { createWorld } from '../../simulator/world/world.ts';
 import type { TunnelJson } from '../../src/controller/tunnel-json.ts';
+import { exitOf, waitForFile } from '../support/child-exit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MINUTE = 60_000;
@@ -35,24 +36,6 @@ afterEach(async () => {
   if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   directory = undefined;
 });
-
-/** Resolves once the file exists; rejects if the process exits first or the deadline passes. */
-async function waitForFile(file: string, process: ChildProcess, output: () => string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!existsSync(file)) {
-    if (process.exitCode !== null) throw new Error(`the simulator exited with ${process.exitCode}:\n${output()}`);
-    if (Date.now() > until) throw new Error(`no info file after ${deadlineMs} ms:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function exitOf(process: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    process.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-}
 
 describe('isthmus simulate, end to end', () => {
   it('serves two-sites to `isthmus tunnels`, whose values are the world\'s, and exits 0 on SIGTERM', async () => {

@@ -52,4 +52,14 @@ export class SeededRandom {
     }
     return copy.slice(0, n);
   }
+
+  /** All the items in random order. */
+  shuffle<T>(items: readonly T[]): T[] {
+    return this.sample(items, items.length);
+  }
+
+  /** A random subset, in the order of `items`: each kept with `probability`. */
+  subset<T>(items: readonly T[], probability = 0.5): T[] {
+    return items.filter(() => this.chance(probability));
+  }
 }

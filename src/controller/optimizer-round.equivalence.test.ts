@@ -22,7 +22,7 @@ import type { ServiceState } from '../optimizer/service-state.ts';
 import { fakeTunnelSource } from '../optimizer/testdata/fake-tunnel-source.ts';
 import type { FakeTunnel } from '../optimizer/testdata/fake-tunnel-source.ts';
 import { MINUTE, PARAMS, T0 } from '../optimizer/testdata/optimizer-fixture.ts';
-import { SeededRandom } from '../optimizer/testdata/seeded-random.ts';
+import { SeededRandom } from '../../simulator/world/seeded-random.ts';
 import { windowedReadings } from '../optimizer/windowed-readings.ts';
 import { optimizerRound } from './optimizer-round.ts';
 import type { OptimizerRoundInput, OptimizerRoundService } from './optimizer-round.ts';

@@ -13,7 +13,7 @@ import { planRound } from './plan-round.ts';
 import type { RoundService } from './plan-round.ts';
 import type { ServiceState } from './service-state.ts';
 import { autoIntent, candidate, input, MINUTE, PARAMS, T0 } from './testdata/optimizer-fixture.ts';
-import { SeededRandom } from './testdata/seeded-random.ts';
+import { SeededRandom } from '../../simulator/world/seeded-random.ts';
 
 const CASES = 2000;
 const PALETTE: readonly Color[] = ['mpls', 'biz-internet', 'public-internet', 'lte', 'private1'];

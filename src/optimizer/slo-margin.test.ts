@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { meetsBounds } from '../domain/slo.ts';
 import { sloMargin, sloMarginValue, UNBOUNDED_MARGIN } from './slo-margin.ts';
-import { SeededRandom } from './testdata/seeded-random.ts';
+import { SeededRandom } from '../../simulator/world/seeded-random.ts';
 
 const BOUNDS = { maxLatencySeconds: 0.05, maxJitterSeconds: 0.01, maxLossRatio: 0.01 };
 

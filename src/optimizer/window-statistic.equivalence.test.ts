@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TunnelSample } from '../domain/tunnel-sample.ts';
 import type { WindowStatistic } from './optimizer-params.ts';
-import { SeededRandom } from './testdata/seeded-random.ts';
+import { SeededRandom } from '../../simulator/world/seeded-random.ts';
 import { windowStatistic } from './window-statistic.ts';
 import type { WindowMeasure, WindowOptions } from './window-statistic.ts';
 

@@ -9,7 +9,7 @@ import type { TunnelSample } from '../domain/tunnel-sample.ts';
 import type { TunnelObservation } from './tunnel-observation.ts';
 import { windowStatistic } from '../domain/window-statistic.ts';
 import type { WindowOptions } from '../domain/window-statistic.ts';
-import { SeededRandom } from '../optimizer/testdata/seeded-random.ts';
+import { SeededRandom } from '../../simulator/world/seeded-random.ts';
 import { SampleRing } from './sample-ring.ts';
 import { TunnelTelemetryCollector } from './tunnel-telemetry-collector.ts';
 

@@ -7,7 +7,7 @@
  * it steers every Service as the new bridge's /api/v1/services reports, and no Isthmus-owned object is
  * left that the active policy does not reach. Loopback only; bounded in real time.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import type { BridgeProcess } from './bridge-process.ts';
 import { policyConvergence } from './policy-convergence.ts';
 import type { PolicyConvergence } from './policy-convergence.ts';
 import { freePort } from '../support/free-port.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
 
 const CLUSTER = 'crash';
 const OWNER = policyOwnership(CLUSTER);
@@ -76,38 +77,16 @@ describe('killed between a policy edit and its activation', () => {
     // Real time; short activation tasks so that the test is about the crash, not the wait.
     simulation = await startSimulation({ scenario: loaded.scenario, vmanage: { pollIntervalMs: 1000, emulator: { activationDelayMs: 200 } } });
     const sim = simulation;
-    const info = sim.info as unknown as { kube: { kubeconfig: string }; hubble: { address: string }; vmanage: { url: string; username: string; password: string } };
     directory = await mkdtemp(join(tmpdir(), 'isthmus-crash-'));
     const dir = directory;
-    const configFile = join(dir, 'config.yaml');
-    await writeFile(
-      configFile,
-      [
-        'cluster:',
-        `  name: ${CLUSTER}`,
-        'kubernetes:',
-        `  kubeconfig: ${info.kube.kubeconfig}`,
-        '  leaderElection:',
-        '    leaseNamespace: kube-system',
-        '    leaseDuration: 2s',
-        '    renewDeadline: 1500ms',
-        '    retryPeriod: 300ms',
-        'hubble:',
-        `  address: ${info.hubble.address}`,
-        'vmanage:',
-        `  url: ${info.vmanage.url}`,
-        `  username: ${info.vmanage.username}`,
-        '  password: { env: VMANAGE_PASSWORD }',
-        '  pollInterval: 10s',
-        '  policy:',
-        '    minPushInterval: 0s',
-        'telemetry:',
-        `  listen: 127.0.0.1:${await freePort()}`,
-        '',
-      ].join('\n'),
-    );
+    const configFile = await writeSimulationBridgeConfig(dir, sim, {
+      cluster: { name: CLUSTER },
+      kubernetes: { leaderElection: { leaseNamespace: 'kube-system', leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '300ms' } },
+      vmanage: { policy: { minPushInterval: '0s' } },
+      telemetry: { listen: `127.0.0.1:${await freePort()}` },
+    });
     const start = async (name: string): Promise<BridgeProcess> => {
-      const bridge = await startBridgeProcess({ configFile, env: { VMANAGE_PASSWORD: info.vmanage.password, POD_NAME: name }, logFile: join(dir, `${name}.log`) });
+      const bridge = await startBridgeProcess({ configFile, env: { ...simulationBridgeEnv(sim), POD_NAME: name }, logFile: join(dir, `${name}.log`) });
       bridges.push(bridge);
       return bridge;
     };

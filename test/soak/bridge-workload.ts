@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { clusterChurn } from './cluster-churn.ts';
 import type { ChurnCounts } from './cluster-churn.ts';
 import type { SoakWorkload } from './soak-run.ts';
 import { freePort } from '../support/free-port.ts';
+import { simulationBridgeEnv, writeSimulationBridgeConfig } from '../support/simulation-bridge-config.ts';
 
 export interface BridgeWorkloadOptions {
   /** Simulated milliseconds per real one. */
@@ -75,35 +76,14 @@ export function bridgeWorkload(options: BridgeWorkloadOptions): SoakWorkload<Bri
       const timers: NodeJS.Timeout[] = [];
       const scrapes = { ok: 0, failed: 0, pushes: {} as Record<string, number> };
       try {
-        const info = simulation.info as unknown as { kube: { kubeconfig: string }; hubble: { address: string }; vmanage: { url: string; username: string; password: string } };
-        const file = join(directory, 'config.yaml');
-        await writeFile(
-          file,
-          [
-            'cluster:',
-            '  name: soak',
-            'kubernetes:',
-            `  kubeconfig: ${info.kube.kubeconfig}`,
-            '  leaderElection:',
-            '    leaseNamespace: kube-system',
-            'hubble:',
-            `  address: ${info.hubble.address}`,
-            'vmanage:',
-            `  url: ${info.vmanage.url}`,
-            `  username: ${info.vmanage.username}`,
-            '  password: { env: VMANAGE_PASSWORD }',
-            '  pollInterval: 10s',
-            '  policy:',
-            '    minPushInterval: 10s',
-            'optimizer:',
-            '  evaluationWindow: 5m',
-            '  holdTime: 2m',
-            'telemetry:',
-            `  listen: 127.0.0.1:${await freePort()}`,
-            '',
-          ].join('\n'),
-        );
-        const env = { VMANAGE_PASSWORD: info.vmanage.password, POD_NAME: 'soak' };
+        const file = await writeSimulationBridgeConfig(directory, simulation, {
+          cluster: { name: 'soak' },
+          kubernetes: { leaderElection: { leaseNamespace: 'kube-system' } },
+          vmanage: { policy: { minPushInterval: '10s' } },
+          optimizer: { evaluationWindow: '5m', holdTime: '2m' },
+          telemetry: { listen: `127.0.0.1:${await freePort()}` },
+        });
+        const env = { ...simulationBridgeEnv(simulation), POD_NAME: 'soak' };
         const config = await loadConfig({ configPath: file, env, readFile: (path) => readFile(path, 'utf8') });
         if (!config.ok) throw new Error(JSON.stringify(config.problems));
         let url: string | undefined;
